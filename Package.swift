@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+//
+// gru4rec-shell: a faithful GRU4Rec session-based recommender in Swift,
+// with a command line (`gru4rec`) and an interactive terminal shell.
+//
+// Layering (lower targets never import higher ones):
+//   CBLAS, CZlib, CNCurses, CReadline   system libraries (module map + shim header)
+//   GRU4Rec                             the model core: data, kernels, training,
+//                                       evaluation, model files. No UI, no curses.
+//   GRU4RecShell                        the shell's UI core: one state value, one
+//                                       `update`, a pure `render` into a cell grid.
+//                                       No curses.
+//   gru4rec (executable)                CLI commands, the ncurses backend and the
+//                                       readline bridge (the only files that import
+//                                       CNCurses / CReadline).
+//   GRU4RecTestSupport                  helpers shared by the test targets.
+//
+// Only `Sources/GRU4Rec/Kernels/BLAS.swift` imports CBLAS (or Accelerate).
+import PackageDescription
+
+let package = Package(
+    name: "gru4rec-shell",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gru4rec", targets: ["gru4rec"]),
+        .library(name: "GRU4Rec", targets: ["GRU4Rec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: System libraries
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+
+        // MARK: Model core
+        .target(
+            name: "GRU4Rec",
+            dependencies: [
+                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                "CZlib",
+            ],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+
+        // MARK: Shell UI core
+        .target(name: "GRU4RecShell", dependencies: ["GRU4Rec"]),
+
+        // MARK: Executable
+        .executableTarget(
+            name: "gru4rec",
+            dependencies: [
+                "GRU4Rec", "GRU4RecShell", "CNCurses", "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests
+        .target(name: "GRU4RecTestSupport", dependencies: ["GRU4Rec"], path: "Tests/GRU4RecTestSupport"),
+        .testTarget(name: "GRU4RecTests", dependencies: ["GRU4Rec", "GRU4RecTestSupport"]),
+        .testTarget(
+            name: "GRU4RecShellTests",
+            dependencies: ["GRU4RecShell", "GRU4Rec", "GRU4RecTestSupport"],
+            exclude: ["Snapshots"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["gru4rec", "GRU4Rec", "GRU4RecTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

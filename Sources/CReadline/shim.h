@@ -1,0 +1,6 @@
+#ifndef GRU4REC_CREADLINE_SHIM_H
+#define GRU4REC_CREADLINE_SHIM_H
+#include <stdio.h>
+#include <readline/readline.h>
+#include <readline/history.h>
+#endif
