@@ -1,0 +1,158 @@
+import Foundation
+
+/// How ties with the target's score count (GRU4REC.md, evaluation protocol).
+public enum TieMode: String, CaseIterable, Codable, Sendable {
+    /// rank = 1 + #(items scoring strictly higher).
+    case standard
+    /// rank = #(items scoring higher or equal), the target included.
+    case conservative
+    /// rank = 1 + #higher + (#equal - 1) / 2.
+    case median
+}
+
+/// Rank of `target` within `scores` under a tie mode.
+@inline(__always)
+public func rankOfTarget(_ scores: UnsafePointer<Float>, count n: Int, target: Int, mode: TieMode) -> Double {
+    let t = scores[target]
+    var higher = 0, equal = 0
+    for j in 0..<n {
+        let s = scores[j]
+        higher &+= s > t ? 1 : 0
+        equal &+= s == t ? 1 : 0
+    }
+    switch mode {
+    case .standard: return Double(1 + higher)
+    case .conservative: return Double(higher + equal)
+    case .median: return 1 + Double(higher) + Double(equal - 1) / 2
+    }
+}
+
+/// Metrics at each cutoff, over all evaluated events.
+public struct EvaluationResult: Sendable {
+    public var cutoffs: [Int]
+    public var mode: TieMode
+    /// Evaluated events (targets).
+    public var events: Int = 0
+    /// Test events dropped because the model does not know their item.
+    public var dropped: Int = 0
+    public var sessions: Int = 0
+    public var recall: [Int: Double] = [:]
+    public var mrr: [Int: Double] = [:]
+    public var ndcg: [Int: Double] = [:]
+    /// Share of all items that appear in at least one top-K list.
+    public var coverage: [Int: Double] = [:]
+    /// Mean popularity (support / max support) of the recommended top-K items.
+    public var popularity: [Int: Double] = [:]
+    /// Rank of every target in evaluation order (when requested).
+    public var ranks: [Double]? = nil
+    public var seconds: Double = 0
+
+    /// Flat `name@k -> value` pairs in a stable order (for tables and JSON).
+    public var flatMetrics: [(String, Double)] {
+        var out: [(String, Double)] = []
+        for (name, table) in [("recall", recall), ("mrr", mrr), ("ndcg", ndcg), ("coverage", coverage), ("popularity", popularity)] {
+            for k in cutoffs { if let v = table[k] { out.append(("\(name)@\(k)", v)) } }
+        }
+        return out
+    }
+}
+
+/// Options for ``Evaluator``.
+public struct EvaluationOptions: Sendable {
+    public var cutoffs: [Int] = [1, 5, 10, 20]
+    public var mode: TieMode = .standard
+    /// Session-parallel batch size (does not change the results).
+    public var batchSize: Int = 128
+    /// Compute coverage@K and popularity@K (needs the top-K list of every event).
+    public var listMetrics: Bool = true
+    public var recordRanks: Bool = false
+    public init() {}
+}
+
+/// Next-item evaluation over all items, as the reference: every event after the
+/// first of each test session is a target, the hidden state is zero at each
+/// session start, test items unknown to the model were dropped (when the data
+/// was built with the model's catalog), and scoring is session-parallel.
+public final class Evaluator {
+    public let model: GRU4RecModel
+
+    public init(model: GRU4RecModel) { self.model = model }
+
+    /// Per-step hook for parity tests: (step, scores rows x n, ranks).
+    package typealias StepObserver = (BatchStep, UnsafePointer<Float>, [Double]) -> Void
+
+    public func evaluate(_ data: SessionData, options: EvaluationOptions = EvaluationOptions(),
+                         progress: ((Int, Int) -> Void)? = nil) -> EvaluationResult {
+        evaluate(data, options: options, progress: progress, observer: nil)
+    }
+
+    package func evaluate(_ data: SessionData, options: EvaluationOptions, progress: ((Int, Int) -> Void)?,
+                          observer: StepObserver?) -> EvaluationResult {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let n = model.itemCount
+        let cutoffs = options.cutoffs.sorted()
+        let maxK = cutoffs.last ?? 20
+        var result = EvaluationResult(cutoffs: cutoffs, mode: options.mode)
+        result.dropped = data.droppedUnknownItems
+        result.sessions = data.sessionCount
+        let total = data.transitionCount
+        let pass = ForwardPass(model: model, maxRows: options.batchSize)
+        pass.reset()
+        var batcher = SessionBatcher(data: data, batchSize: options.batchSize)
+        var step = BatchStep()
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: options.batchSize * n)
+        defer { scores.deallocate() }
+        var hits = [Double](repeating: 0, count: cutoffs.count)
+        var rr = [Double](repeating: 0, count: cutoffs.count)
+        var dcg = [Double](repeating: 0, count: cutoffs.count)
+        var seen = [[Bool]](repeating: [Bool](repeating: false, count: n), count: options.listMetrics ? cutoffs.count : 0)
+        var popSum = [Double](repeating: 0, count: cutoffs.count)
+        let maxSupport = Double(model.itemSupport.max() ?? 1)
+        var ranks: [Double] = []
+        var done = 0
+        var rowRanks: [Double] = []
+        while batcher.next(into: &step) {
+            pass.prepare(step)
+            step.input.withUnsafeBufferPointer { pass.step(items: $0.baseAddress!, rows: step.rows) }
+            pass.scoreAll(rows: step.rows, into: scores)
+            rowRanks.removeAll(keepingCapacity: true)
+            for i in 0..<step.rows {
+                let row = scores + i * n
+                let rank = rankOfTarget(row, count: n, target: Int(step.target[i]), mode: options.mode)
+                rowRanks.append(rank)
+                for (c, k) in cutoffs.enumerated() where rank <= Double(k) {
+                    hits[c] += 1
+                    rr[c] += 1 / rank
+                    dcg[c] += 1 / log2(rank + 1)
+                }
+                if options.listMetrics {
+                    let top = topK(row, count: n, k: maxK)
+                    for (c, k) in cutoffs.enumerated() {
+                        for e in top.prefix(k) {
+                            seen[c][e.item] = true
+                            popSum[c] += Double(model.itemSupport[e.item]) / maxSupport
+                        }
+                    }
+                }
+            }
+            if options.recordRanks { ranks.append(contentsOf: rowRanks) }
+            observer?(step, scores, rowRanks)
+            done += step.rows
+            progress?(done, total)
+        }
+        let events = Double(max(done, 1))
+        result.events = done
+        for (c, k) in cutoffs.enumerated() {
+            result.recall[k] = hits[c] / events
+            result.mrr[k] = rr[c] / events
+            result.ndcg[k] = dcg[c] / events
+            if options.listMetrics {
+                result.coverage[k] = Double(seen[c].lazy.filter { $0 }.count) / Double(max(n, 1))
+                result.popularity[k] = popSum[c] / (events * Double(min(k, n)))
+            }
+        }
+        if options.recordRanks { result.ranks = ranks }
+        result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return result
+    }
+}

@@ -1,0 +1,86 @@
+/// What one click did to the network: the new hidden state and the gates of that step, per layer.
+public struct LiveStep: Sendable {
+    public var item: Int
+    /// Hidden state after the step, per layer.
+    public var hidden: [[Float]]
+    /// Reset-gate activations r of the step, per layer.
+    public var resetGate: [[Float]]
+    /// Update-gate activations z of the step, per layer. (GRUCell layers: z keeps the
+    /// old state; the one-hot layer: z takes the new candidate. See FORMAT.md 4.)
+    public var updateGate: [[Float]]
+}
+
+/// One live session: feed items one by one, read hidden state, gates and scores.
+///
+/// This is the API the shell and `gru4rec recommend` use. It runs the same
+/// kernels as the batched evaluation (with one row; scores by a matrix-vector
+/// product), starting from a zero hidden state like every session.
+public final class LiveSession {
+    public let model: GRU4RecModel
+    private let pass: ForwardPass
+    private var scoreBuffer: [Float]
+    private var scoresValid = false
+    /// The items fed so far.
+    public private(set) var items: [Int] = []
+
+    public init(model: GRU4RecModel) {
+        self.model = model
+        pass = ForwardPass(model: model, maxRows: 1)
+        scoreBuffer = [Float](repeating: 0, count: model.itemCount)
+        pass.reset()
+    }
+
+    /// Back to an empty session (zero hidden state).
+    public func reset() {
+        pass.reset()
+        items.removeAll()
+        scoresValid = false
+    }
+
+    /// Feeds one item (catalog index) and returns the step's trace.
+    @discardableResult
+    public func feed(_ item: Int) -> LiveStep {
+        precondition(item >= 0 && item < model.itemCount, "item index out of range")
+        var x = Int32(item)
+        pass.step(items: &x, rows: 1)
+        items.append(item)
+        scoresValid = false
+        var hidden: [[Float]] = [], reset: [[Float]] = [], update: [[Float]] = []
+        for (l, h) in model.layers.enumerated() {
+            hidden.append(Array(UnsafeBufferPointer(start: pass.hiddenPointer(layer: l), count: h)))
+            let g = pass.gatePointer(layer: l)
+            reset.append(Array(UnsafeBufferPointer(start: g, count: h)))
+            update.append(Array(UnsafeBufferPointer(start: g + h, count: h)))
+        }
+        return LiveStep(item: item, hidden: hidden, resetGate: reset, updateGate: update)
+    }
+
+    /// Current hidden state of layer `l`.
+    public func hidden(layer l: Int) -> [Float] {
+        Array(UnsafeBufferPointer(start: pass.hiddenPointer(layer: l), count: model.layers[l]))
+    }
+
+    /// Scores of all items after the session so far.
+    public func scores() -> [Float] {
+        computeScores()
+        return scoreBuffer
+    }
+
+    private func computeScores() {
+        guard !scoresValid else { return }
+        scoreBuffer.withUnsafeMutableBufferPointer { pass.scoreAll(rows: 1, into: $0.baseAddress!) }
+        scoresValid = true
+    }
+
+    /// The top-k items after the session so far, best first (ties: lower index first).
+    public func topK(_ k: Int, excluding: Set<Int> = []) -> [(item: Int, score: Float)] {
+        computeScores()
+        return scoreBuffer.withUnsafeBufferPointer { GRU4Rec.topK($0.baseAddress!, count: $0.count, k: k, excluded: excluding) }
+    }
+
+    /// Rank of `item` among all items under the current scores.
+    public func rank(of item: Int, mode: TieMode = .standard) -> Double {
+        computeScores()
+        return scoreBuffer.withUnsafeBufferPointer { rankOfTarget($0.baseAddress!, count: $0.count, target: item, mode: mode) }
+    }
+}

@@ -1,0 +1,42 @@
+/// The `k` highest scores by partial selection (a small min-heap), not a full sort.
+/// Ties are broken by the lower item index. Items with `excluded[item] == true` are skipped.
+public func topK(_ scores: UnsafePointer<Float>, count n: Int, k: Int, excluded: Set<Int> = []) -> [(item: Int, score: Float)] {
+    let k = min(k, n - excluded.count)
+    guard k > 0 else { return [] }
+    var heapItems = [Int](), heapScores = [Float]()
+    heapItems.reserveCapacity(k)
+    heapScores.reserveCapacity(k)
+    // "a is worse than b": lower score, or equal score and higher index.
+    @inline(__always) func worse(_ sa: Float, _ ia: Int, _ sb: Float, _ ib: Int) -> Bool { sa < sb || (sa == sb && ia > ib) }
+    func siftDown(_ start: Int) {
+        var i = start
+        let c = heapItems.count
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < c && worse(heapScores[l], heapItems[l], heapScores[m], heapItems[m]) { m = l }
+            if r < c && worse(heapScores[r], heapItems[r], heapScores[m], heapItems[m]) { m = r }
+            if m == i { return }
+            heapItems.swapAt(i, m); heapScores.swapAt(i, m); i = m
+        }
+    }
+    for j in 0..<n {
+        if !excluded.isEmpty && excluded.contains(j) { continue }
+        let s = scores[j]
+        if heapItems.count < k {
+            heapItems.append(j); heapScores.append(s)
+            var i = heapItems.count - 1
+            while i > 0 {
+                let p = (i - 1) / 2
+                if worse(heapScores[i], heapItems[i], heapScores[p], heapItems[p]) {
+                    heapItems.swapAt(i, p); heapScores.swapAt(i, p); i = p
+                } else { break }
+            }
+        } else if worse(heapScores[0], heapItems[0], s, j) {
+            heapItems[0] = j; heapScores[0] = s
+            siftDown(0)
+        }
+    }
+    return zip(heapItems, heapScores).map { (item: $0.0, score: $0.1) }
+        .sorted { $0.score > $1.score || ($0.score == $1.score && $0.item < $1.item) }
+}

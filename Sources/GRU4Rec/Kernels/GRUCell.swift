@@ -1,0 +1,101 @@
+import Foundation
+
+/// The PyTorch `GRUCell` convention, used by every layer except the one-hot
+/// input layer (FORMAT.md section 4.1). Shapes are row-major, B = rows, I = input
+/// size, H = hidden size:
+///
+///     a  = u · W_ih^T + b_ih           (B x 3H)  column blocks [r | z | n]
+///     c  = h · W_hh^T + b_hh           (B x 3H)  column blocks [r | z | n]
+///     r  = σ(a_r + c_r)
+///     z  = σ(a_z + c_z)
+///     n  = tanh(a_n + r ⊙ c_n)         reset gate AFTER the recurrent product (c_n includes b_hh's n block)
+///     h' = (1 - z) ⊙ n + z ⊙ h         z KEEPS the old state
+///
+/// `W_ih` is (3H x I) and `W_hh` is (3H x H), row blocks r, z, n (out x in layout).
+struct GRUCellWeights {
+    var wIH: UnsafeMutablePointer<Float>  // (3H, I)
+    var wHH: UnsafeMutablePointer<Float>  // (3H, H)
+    var bIH: UnsafeMutablePointer<Float>  // (3H)
+    var bHH: UnsafeMutablePointer<Float>  // (3H)
+}
+
+/// What the forward pass keeps for the backward pass.
+struct GRUCellCache {
+    var gates: UnsafeMutablePointer<Float>  // (B, 3H): r, z, n after their nonlinearities
+    var cN: UnsafeMutablePointer<Float>     // (B, H): c_n = (h · W_hh^T + b_hh) n block
+    var preA: UnsafeMutablePointer<Float>   // (B, 3H) scratch for a
+    var preC: UnsafeMutablePointer<Float>   // (B, 3H) scratch for c
+}
+
+/// Forward: writes h' into `hOut` (B x H). `u` is (B x I), `h` is (B x H).
+func gruCellForward(
+    rows b: Int, input i: Int, hidden hs: Int,
+    u: UnsafePointer<Float>, h: UnsafePointer<Float>,
+    w: GRUCellWeights, cache: GRUCellCache, hOut: UnsafeMutablePointer<Float>
+) {
+    let g3 = 3 * hs
+    broadcastRows(w.bIH, rows: b, n: g3, into: cache.preA, ld: g3)
+    BLAS.gemm(transB: true, m: b, n: g3, k: i, a: u, lda: i, b: w.wIH, ldb: i, beta: 1, c: cache.preA, ldc: g3)
+    broadcastRows(w.bHH, rows: b, n: g3, into: cache.preC, ld: g3)
+    BLAS.gemm(transB: true, m: b, n: g3, k: hs, a: h, lda: hs, b: w.wHH, ldb: hs, beta: 1, c: cache.preC, ldc: g3)
+    for row in 0..<b {
+        let a = cache.preA + row * g3, c = cache.preC + row * g3
+        let g = cache.gates + row * g3, cn = cache.cN + row * hs
+        let hp = h + row * hs, ho = hOut + row * hs
+        for j in 0..<hs {
+            let r = sigmoid(a[j] + c[j])
+            let z = sigmoid(a[hs + j] + c[hs + j])
+            let n = tanhf(a[2 * hs + j] + r * c[2 * hs + j])
+            g[j] = r
+            g[hs + j] = z
+            g[2 * hs + j] = n
+            cn[j] = c[2 * hs + j]
+            ho[j] = (1 - z) * n + z * hp[j]
+        }
+    }
+}
+
+/// Backward: given dL/dh' (`dOut`, B x H), ACCUMULATES into the weight gradients
+/// and into `dU` (B x I, input gradient) and, when non-nil, `dH` (B x H,
+/// gradient w.r.t. the previous state; training truncates it, tests check it).
+/// `scratchA`, `scratchC` are (B x 3H) buffers.
+func gruCellBackward(
+    rows b: Int, input i: Int, hidden hs: Int,
+    u: UnsafePointer<Float>, h: UnsafePointer<Float>,
+    w: GRUCellWeights, grad: GRUCellWeights, cache: GRUCellCache,
+    dOut: UnsafePointer<Float>, dU: UnsafeMutablePointer<Float>?, dH: UnsafeMutablePointer<Float>?,
+    scratchA: UnsafeMutablePointer<Float>, scratchC: UnsafeMutablePointer<Float>
+) {
+    let g3 = 3 * hs
+    for row in 0..<b {
+        let g = cache.gates + row * g3, cn = cache.cN + row * hs
+        let hp = h + row * hs, dh = dOut + row * hs
+        let da = scratchA + row * g3, dc = scratchC + row * g3
+        for j in 0..<hs {
+            let r = g[j], z = g[hs + j], n = g[2 * hs + j]
+            let dn = dh[j] * (1 - z)
+            let dz = dh[j] * (hp[j] - n)
+            let dpn = dn * (1 - n * n)
+            let dr = dpn * cn[j]
+            let dpr = dr * r * (1 - r)
+            let dpz = dz * z * (1 - z)
+            da[j] = dpr; da[hs + j] = dpz; da[2 * hs + j] = dpn
+            dc[j] = dpr; dc[hs + j] = dpz; dc[2 * hs + j] = dpn * r
+        }
+    }
+    // dW_ih += da^T · u ; dW_hh += dc^T · h ; biases += column sums.
+    BLAS.gemm(transA: true, m: g3, n: i, k: b, a: scratchA, lda: g3, b: u, ldb: i, beta: 1, c: grad.wIH, ldc: i)
+    BLAS.gemm(transA: true, m: g3, n: hs, k: b, a: scratchC, lda: g3, b: h, ldb: hs, beta: 1, c: grad.wHH, ldc: hs)
+    accumulateColumnSums(scratchA, rows: b, n: g3, ld: g3, into: grad.bIH)
+    accumulateColumnSums(scratchC, rows: b, n: g3, ld: g3, into: grad.bHH)
+    if let dU {
+        BLAS.gemm(m: b, n: i, k: g3, a: scratchA, lda: g3, b: w.wIH, ldb: i, beta: 1, c: dU, ldc: i)
+    }
+    if let dH {
+        BLAS.gemm(m: b, n: hs, k: g3, a: scratchC, lda: g3, b: w.wHH, ldb: hs, beta: 1, c: dH, ldc: hs)
+        for row in 0..<b {
+            let z = cache.gates + row * g3 + hs, dh = dOut + row * hs, o = dH + row * hs
+            for j in 0..<hs { o[j] += dh[j] * z[j] }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+
+/// Loss kernels over the training score matrix R (B x N, row-major, row stride
+/// `ld`), whose target for row i is column i (the diagonal). Each computes the
+/// loss SUM over rows divided by `normalizer` (the configured batch size, even
+/// for a shrunken last batch: FORMAT.md 5.4) and writes dLoss/dR into `dR`.
+///
+/// Conventions (FORMAT.md 5.2, 5.3; the older losses as the reference's Theano version):
+/// - cross-entropy: Z = R - logq·ln q (per column, `shift`), p = softmax(Z),
+///   loss_i = -ln(p_ii + 1e-24).
+/// - bpr-max: O = act(R); s = softmax over the negatives j != i; t = O_ii;
+///   loss_i = -ln(Σ_j s_j σ(t - O_j) + 1e-24) + bpreg Σ_j s_j O_j².
+/// - top1-max: loss_i = Σ_{j != i} s_j (σ(O_j - t) + σ(O_j²)).
+/// - bpr: loss_i = mean over all N columns of -ln σ(t - O_j) (the diagonal adds ln 2).
+/// - top1: loss_i = mean over all N columns of σ(O_j - t) + σ(O_j²).
+/// Accidental hits (a negative equal to the target) are not masked.
+struct LossSettings {
+    var kind: LossFunction
+    var activation: FinalActivation
+    var bpreg: Float
+    /// Normaliser D: the configured batch size.
+    var normalizer: Float
+}
+
+/// Returns the normalised loss (loss sum / D) and writes dR (same layout as R).
+/// `shift` (N floats, cross-entropy only) is subtracted from every row before
+/// the softmax. `scratch` holds at least 2N floats.
+func lossAndGradient(
+    _ settings: LossSettings, rows b: Int, columns n: Int,
+    scores r: UnsafePointer<Float>, ld: Int, shift: UnsafePointer<Float>?,
+    dR: UnsafeMutablePointer<Float>, ldD: Int, scratch: UnsafeMutablePointer<Float>
+) -> Double {
+    var total = 0.0
+    let invD = 1 / settings.normalizer
+    for i in 0..<b {
+        let row = r + i * ld, grad = dR + i * ldD
+        switch settings.kind {
+        case .crossEntropy:
+            total += crossEntropyRow(row, n: n, target: i, shift: shift, grad: grad, invD: invD)
+        case .bprMax, .top1Max, .bpr, .top1:
+            let o = scratch, act = scratch + n  // O and act'(R)
+            applyActivation(settings.activation, row, n: n, out: o, derivative: act)
+            let rowLoss: Double
+            switch settings.kind {
+            case .bprMax: rowLoss = bprMaxRow(o, n: n, target: i, bpreg: settings.bpreg, grad: grad)
+            case .top1Max: rowLoss = top1MaxRow(o, n: n, target: i, grad: grad)
+            case .bpr: rowLoss = bprRow(o, n: n, target: i, grad: grad)
+            default: rowLoss = top1Row(o, n: n, target: i, grad: grad)
+            }
+            for j in 0..<n { grad[j] *= act[j] * invD }
+            total += rowLoss
+        }
+    }
+    return total / Double(settings.normalizer)
+}
+
+/// O = act(R) and act'(R), elementwise.
+@inline(__always)
+func applyActivation(_ a: FinalActivation, _ x: UnsafePointer<Float>, n: Int, out: UnsafeMutablePointer<Float>, derivative: UnsafeMutablePointer<Float>) {
+    switch a {
+    case .linear:
+        for j in 0..<n { out[j] = x[j]; derivative[j] = 1 }
+    case .elu(let alpha):
+        for j in 0..<n {
+            if x[j] > 0 { out[j] = x[j]; derivative[j] = 1 } else {
+                let e = expf(x[j])
+                out[j] = alpha * (e - 1)
+                derivative[j] = alpha * e
+            }
+        }
+    case .tanh:
+        for j in 0..<n { let t = tanhf(x[j]); out[j] = t; derivative[j] = 1 - t * t }
+    }
+}
+
+@inline(__always)
+private func crossEntropyRow(_ row: UnsafePointer<Float>, n: Int, target i: Int, shift: UnsafePointer<Float>?, grad: UnsafeMutablePointer<Float>, invD: Float) -> Double {
+    var m = -Float.infinity
+    if let shift {
+        for j in 0..<n { let z = row[j] - shift[j]; grad[j] = z; m = max(m, z) }
+    } else {
+        for j in 0..<n { grad[j] = row[j]; m = max(m, row[j]) }
+    }
+    var sum: Float = 0
+    for j in 0..<n { let e = expf(grad[j] - m); grad[j] = e; sum += e }
+    let inv = 1 / sum
+    for j in 0..<n { grad[j] *= inv }
+    let pii = grad[i]
+    let scale = pii / (pii + 1e-24) * invD
+    for j in 0..<n { grad[j] *= scale }
+    grad[i] -= scale
+    return -Double(logf(pii + 1e-24))
+}
+
+/// Softmax over the negatives (j != i) as the reference computes it: the diagonal
+/// is zeroed, the row maximum (which includes that 0) subtracted, the diagonal
+/// masked out. Writes s into `s`; s[i] = 0.
+@inline(__always)
+private func softmaxNegatives(_ o: UnsafePointer<Float>, n: Int, target i: Int, s: UnsafeMutablePointer<Float>) {
+    var m: Float = 0
+    for j in 0..<n where j != i { m = max(m, o[j]) }
+    var sum: Float = 0
+    for j in 0..<n {
+        let e = j == i ? 0 : expf(o[j] - m)
+        s[j] = e
+        sum += e
+    }
+    let inv = 1 / sum
+    for j in 0..<n { s[j] *= inv }
+}
+
+/// BPR-max for one row; on return `grad` holds dLoss_i/dO (before act' and 1/D).
+@inline(__always)
+private func bprMaxRow(_ o: UnsafeMutablePointer<Float>, n: Int, target i: Int, bpreg: Float, grad: UnsafeMutablePointer<Float>) -> Double {
+    guard n > 1 else { for j in 0..<n { grad[j] = 0 }; return 0 }
+    softmaxNegatives(o, n: n, target: i, s: grad)
+    let t = o[i]
+    // P = Σ s g + eps ; reg = Σ s O²
+    var p: Float = 0, reg: Float = 0
+    for j in 0..<n where j != i {
+        let g = sigmoid(t - o[j])
+        p += grad[j] * g
+        reg += grad[j] * o[j] * o[j]
+    }
+    p += 1e-24
+    let loss = -Double(logf(p)) + Double(bpreg * reg)
+    // G_s = -g/P + λ O² ; dO_j = s_j (G_s_j - Σ s G_s) + g(1-g) s/P + 2λ O s ; dO_i = -Σ g(1-g) s / P.
+    var sGs: Float = 0
+    for j in 0..<n where j != i {
+        let g = sigmoid(t - o[j])
+        sGs += grad[j] * (-g / p + bpreg * o[j] * o[j])
+    }
+    var dt: Float = 0
+    for j in 0..<n {
+        if j == i { continue }
+        let s = grad[j], g = sigmoid(t - o[j])
+        let gs = -g / p + bpreg * o[j] * o[j]
+        let direct = g * (1 - g) * s / p
+        grad[j] = s * (gs - sGs) + direct + 2 * bpreg * o[j] * s
+        dt -= direct
+    }
+    grad[i] = dt
+    return loss
+}
+
+/// TOP1-max for one row (dLoss_i/dO into `grad`).
+@inline(__always)
+private func top1MaxRow(_ o: UnsafeMutablePointer<Float>, n: Int, target i: Int, grad: UnsafeMutablePointer<Float>) -> Double {
+    guard n > 1 else { for j in 0..<n { grad[j] = 0 }; return 0 }
+    softmaxNegatives(o, n: n, target: i, s: grad)
+    let t = o[i]
+    var loss: Float = 0
+    for j in 0..<n where j != i {
+        loss += grad[j] * (sigmoid(o[j] - t) + sigmoid(o[j] * o[j]))
+    }
+    var dt: Float = 0
+    for j in 0..<n {
+        if j == i { continue }
+        let s = grad[j], a = sigmoid(o[j] - t), q = sigmoid(o[j] * o[j])
+        let gs = a + q
+        grad[j] = s * (gs - loss) + s * a * (1 - a) + s * q * (1 - q) * 2 * o[j]
+        dt -= s * a * (1 - a)
+    }
+    grad[i] = dt
+    return Double(loss)
+}
+
+/// BPR (mean over all N columns) for one row.
+@inline(__always)
+private func bprRow(_ o: UnsafeMutablePointer<Float>, n: Int, target i: Int, grad: UnsafeMutablePointer<Float>) -> Double {
+    let t = o[i], invN = 1 / Float(n)
+    var loss: Double = 0
+    var dt: Float = 0
+    for j in 0..<n {
+        let g = sigmoid(t - o[j])
+        loss -= Double(logf(g))
+        if j == i { continue }
+        grad[j] = (1 - g) * invN
+        dt -= (1 - g) * invN
+    }
+    grad[i] = dt
+    return loss / Double(n)
+}
+
+/// TOP1 (mean over all N columns) for one row.
+@inline(__always)
+private func top1Row(_ o: UnsafeMutablePointer<Float>, n: Int, target i: Int, grad: UnsafeMutablePointer<Float>) -> Double {
+    let t = o[i], invN = 1 / Float(n)
+    var loss: Double = 0
+    var dt: Float = 0
+    for j in 0..<n {
+        let a = sigmoid(o[j] - t), q = sigmoid(o[j] * o[j])
+        loss += Double(a + q)
+        let dq = q * (1 - q) * 2 * o[j] * invN
+        if j == i { grad[j] = dq; continue }
+        grad[j] = a * (1 - a) * invN + dq
+        dt -= a * (1 - a) * invN
+    }
+    grad[i] += dt
+    return loss / Double(n)
+}

@@ -1,0 +1,292 @@
+import Foundation
+
+/// The training loss (names as the reference implementation spells them).
+public enum LossFunction: String, Codable, CaseIterable, Sendable {
+    /// Softmax cross-entropy over the score row, optionally with logQ correction.
+    case crossEntropy = "cross-entropy"
+    /// BPR-max with score regularisation `bpreg` (CIKM 2018).
+    case bprMax = "bpr-max"
+    /// TOP1-max (CIKM 2018).
+    case top1Max = "top1-max"
+    /// Pairwise BPR averaged over all columns (ICLR 2016).
+    case bpr
+    /// TOP1 averaged over all columns (ICLR 2016).
+    case top1
+}
+
+/// The activation applied to the raw scores before a ranking loss.
+/// Cross-entropy always uses softmax and ignores this setting (as the reference does).
+public enum FinalActivation: Equatable, Codable, Sendable, CustomStringConvertible {
+    case linear
+    case elu(Float)
+    case tanh
+
+    /// Parses `linear`, `tanh`, `elu` (alpha 1), `elu-<alpha>`.
+    public init?(name: String) {
+        switch name {
+        case "linear": self = .linear
+        case "tanh": self = .tanh
+        case "elu": self = .elu(1)
+        default:
+            guard name.hasPrefix("elu-"), let a = Float(name.dropFirst(4)), a > 0 else { return nil }
+            self = .elu(a)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .linear: return "linear"
+        case .tanh: return "tanh"
+        case .elu(let a): return "elu-\(formatCompact(Double(a)))"
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let s = try decoder.singleValueContainer().decode(String.self)
+        guard let v = FinalActivation(name: s) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown final activation '\(s)'"))
+        }
+        self = v
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+/// Which optimizer updates the parameters.
+public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
+    /// Adagrad with momentum and lazy row-sparse updates, as the reference (default).
+    case adagrad
+    /// Adam (dense moments; row-sparse parameters update only the rows used).
+    case adam
+    /// Plain SGD with optional momentum.
+    case sgd
+}
+
+/// How the input item is fed to the first layer.
+public enum InputMode: String, Codable, Sendable {
+    /// The output matrix `Wy` doubles as input embedding (`constrained_embedding=True`).
+    case shared
+    /// A separate embedding table `E` of size `embedding`.
+    case separate
+    /// One-hot input into a GRU embedding layer (`embedding=0`, unconstrained).
+    case oneHot = "one-hot"
+}
+
+/// Every hyperparameter of GRU4Rec, under the reference implementation's names.
+///
+/// Defaults are those of the reference's PyTorch port. Parameter files and
+/// `key=value,key=value` strings use the reference's snake_case names (see
+/// ``Hyperparameters/set(_:to:)``).
+public struct Hyperparameters: Equatable, Sendable {
+    /// GRU layer sizes, e.g. `[100]` or `[100, 100]`.
+    public var layers: [Int] = [100]
+    public var loss: LossFunction = .crossEntropy
+    /// Final activation for ranking losses. The reference's `elu_param` > 0 means `elu-<elu_param>`.
+    public var finalActivation: FinalActivation = .elu(0.5)
+    public var batchSize: Int = 64
+    public var dropoutPEmbed: Float = 0
+    public var dropoutPHidden: Float = 0
+    public var learningRate: Float = 0.05
+    public var momentum: Float = 0
+    /// Extra negatives shared by the whole mini-batch.
+    public var nSample: Int = 2048
+    /// Negatives are drawn with probability proportional to support^sample_alpha.
+    public var sampleAlpha: Float = 0.5
+    /// Size of the precomputed store of negative ids (0: draw at every step).
+    public var sampleStore: Int = 10_000_000
+    /// BPR-max score regularisation.
+    public var bpreg: Float = 1.0
+    /// logQ correction strength for cross-entropy (0...1).
+    public var logq: Float = 0
+    /// Size of a separate input embedding (0: none).
+    public var embedding: Int = 0
+    /// Use the output matrix as the input embedding.
+    public var constrainedEmbedding: Bool = true
+    public var nEpochs: Int = 10
+    public var optimizer: OptimizerKind = .adagrad
+    /// Adam's moment decay rates and epsilon.
+    public var adamBeta1: Float = 0.9
+    public var adamBeta2: Float = 0.999
+    public var adamEpsilon: Float = 1e-8
+    /// Clip the global gradient norm to this value (0: no clipping).
+    public var gradClip: Float = 0
+    /// Seed for initialisation, dropout masks and negative sampling.
+    public var seed: UInt64 = 42
+
+    public init() {}
+
+    /// The input mode implied by `constrained_embedding` and `embedding`.
+    public var inputMode: InputMode {
+        if constrainedEmbedding { return .shared }
+        return embedding > 0 ? .separate : .oneHot
+    }
+
+    /// The reference's `elu_param`: alpha of an ELU final activation, 0 otherwise.
+    public var eluParam: Float {
+        if case .elu(let a) = finalActivation { return a }
+        return 0
+    }
+
+    /// The reference's names, in a stable order, for help texts and records.
+    public static let names: [String] = [
+        "layers", "loss", "final_act", "elu_param", "batch_size", "dropout_p_embed", "dropout_p_hidden",
+        "learning_rate", "momentum", "n_sample", "sample_alpha", "sample_store", "bpreg", "logq",
+        "embedding", "constrained_embedding", "n_epochs", "optimizer", "adam_beta1", "adam_beta2",
+        "adam_epsilon", "grad_clip", "seed",
+    ]
+
+    /// Sets one hyperparameter from its reference name and a textual value.
+    /// Layers are written `100/100` (the reference's form) or `100,100` / `[100,100]`.
+    public mutating func set(_ key: String, to rawValue: String) throws {
+        let value = rawValue.trimmingCharacters(in: .whitespaces)
+        func bad(_ expected: String) -> HyperparameterError {
+            HyperparameterError.invalidValue(key: key, value: value, expected: expected)
+        }
+        func int(_ min: Int = 0) throws -> Int {
+            guard let v = Int(value), v >= min else { throw bad("an integer >= \(min)") }
+            return v
+        }
+        func float(_ range: ClosedRange<Float> = 0...Float.greatestFiniteMagnitude) throws -> Float {
+            guard let v = Float(value), v.isFinite, range.contains(v) else {
+                throw bad("a number in \(formatCompact(Double(range.lowerBound)))...\(range.upperBound == .greatestFiniteMagnitude ? "inf" : formatCompact(Double(range.upperBound)))")
+            }
+            return v
+        }
+        func bool() throws -> Bool {
+            switch value.lowercased() {
+            case "true", "1", "yes": return true
+            case "false", "0", "no": return false
+            default: throw bad("true or false")
+            }
+        }
+        switch key.replacingOccurrences(of: "-", with: "_") {
+        case "layers":
+            let parts = value.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                .split(whereSeparator: { $0 == "/" || $0 == "," || $0 == " " })
+            let sizes = parts.compactMap { Int($0) }
+            guard !sizes.isEmpty, sizes.count == parts.count, sizes.allSatisfy({ $0 > 0 }) else {
+                throw bad("layer sizes such as 100 or 100/100")
+            }
+            layers = sizes
+        case "loss":
+            guard let l = LossFunction(rawValue: value) else {
+                throw bad(LossFunction.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            loss = l
+        case "final_act":
+            guard let a = FinalActivation(name: value) else { throw bad("linear, tanh or elu-<alpha>") }
+            finalActivation = a
+        case "elu_param":
+            let a = try float()
+            finalActivation = a > 0 ? .elu(a) : .linear
+        case "batch_size": batchSize = try int(1)
+        case "dropout_p_embed": dropoutPEmbed = try float(0...0.99)
+        case "dropout_p_hidden": dropoutPHidden = try float(0...0.99)
+        case "learning_rate", "lr": learningRate = try float(0...1000)
+        case "momentum": momentum = try float(0...0.999)
+        case "n_sample": nSample = try int(0)
+        case "sample_alpha": sampleAlpha = try float(0...10)
+        case "sample_store", "sample_cache_max_size": sampleStore = try int(0)
+        case "bpreg": bpreg = try float()
+        case "logq": logq = try float(0...1)
+        case "embedding":
+            if value == "layersize" { embedding = layers[0] } else { embedding = try int(0) }
+        case "constrained_embedding": constrainedEmbedding = try bool()
+        case "n_epochs", "epochs": nEpochs = try int(0)
+        case "optimizer":
+            guard let o = OptimizerKind(rawValue: value) else { throw bad("adagrad, adam or sgd") }
+            optimizer = o
+        case "adam_beta1": adamBeta1 = try float(0...0.9999)
+        case "adam_beta2": adamBeta2 = try float(0...0.999999)
+        case "adam_epsilon": adamEpsilon = try float()
+        case "grad_clip": gradClip = try float()
+        case "seed":
+            guard let s = UInt64(value) else { throw bad("a non-negative integer") }
+            seed = s
+        default:
+            throw HyperparameterError.unknownKey(key, suggestion: closestMatch(key, in: Self.names))
+        }
+    }
+
+    /// Parses the reference's `key=value,key=value` string form. Layers use `/`.
+    public mutating func apply(parameterString: String) throws {
+        for pair in parameterString.split(separator: ",") where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let eq = pair.firstIndex(of: "=") else {
+                throw HyperparameterError.malformed(String(pair), hint: "write key=value pairs separated by commas, e.g. loss=bpr-max,layers=100/100")
+            }
+            try set(String(pair[..<eq]).trimmingCharacters(in: .whitespaces), to: String(pair[pair.index(after: eq)...]))
+        }
+    }
+
+    /// Every hyperparameter as reference-named strings (stable order), e.g. for model metadata.
+    public var asDictionary: [(String, String)] {
+        [
+            ("layers", layers.map(String.init).joined(separator: "/")),
+            ("loss", loss.rawValue),
+            ("final_act", finalActivation.description),
+            ("elu_param", formatCompact(Double(eluParam))),
+            ("batch_size", String(batchSize)),
+            ("dropout_p_embed", formatCompact(Double(dropoutPEmbed))),
+            ("dropout_p_hidden", formatCompact(Double(dropoutPHidden))),
+            ("learning_rate", formatCompact(Double(learningRate))),
+            ("momentum", formatCompact(Double(momentum))),
+            ("n_sample", String(nSample)),
+            ("sample_alpha", formatCompact(Double(sampleAlpha))),
+            ("sample_store", String(sampleStore)),
+            ("bpreg", formatCompact(Double(bpreg))),
+            ("logq", formatCompact(Double(logq))),
+            ("embedding", String(embedding)),
+            ("constrained_embedding", constrainedEmbedding ? "true" : "false"),
+            ("n_epochs", String(nEpochs)),
+            ("optimizer", optimizer.rawValue),
+            ("adam_beta1", formatCompact(Double(adamBeta1))),
+            ("adam_beta2", formatCompact(Double(adamBeta2))),
+            ("adam_epsilon", formatCompact(Double(adamEpsilon))),
+            ("grad_clip", formatCompact(Double(gradClip))),
+            ("seed", String(seed)),
+        ]
+    }
+
+    /// Rebuilds hyperparameters from `asDictionary`'s form.
+    public init(dictionary: [String: String]) throws {
+        self.init()
+        // Order matters where keys interact: final_act after elu_param, embedding after layers.
+        for key in Self.names {
+            if let v = dictionary[key], key != "elu_param" || dictionary["final_act"] == nil { try set(key, to: v) }
+        }
+    }
+
+    /// Checks combinations the model cannot run, with a hint for each.
+    public func validate() throws {
+        if inputMode == .oneHot && layers.count > 1 {
+            // The reference crashes here; we support it by feeding layer 0's output upward.
+        }
+        if nSample == 0 && loss != .crossEntropy && batchSize < 2 {
+            throw HyperparameterError.invalidCombination("a ranking loss needs negatives: set n_sample > 0 or batch_size >= 2")
+        }
+    }
+}
+
+public enum HyperparameterError: Error, CustomStringConvertible, Equatable {
+    case unknownKey(String, suggestion: String?)
+    case invalidValue(key: String, value: String, expected: String)
+    case malformed(String, hint: String)
+    case invalidCombination(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownKey(k, s):
+            return "unknown hyperparameter '\(k)'" + (s.map { "; did you mean '\($0)'?" } ?? "")
+                + "\n  hint: known names: " + Hyperparameters.names.joined(separator: ", ")
+        case let .invalidValue(k, v, e):
+            return "invalid value '\(v)' for \(k): expected \(e)"
+        case let .malformed(p, h):
+            return "malformed parameter '\(p)'\n  hint: \(h)"
+        case let .invalidCombination(m):
+            return "invalid hyperparameters: \(m)"
+        }
+    }
+}

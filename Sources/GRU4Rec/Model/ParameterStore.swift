@@ -1,0 +1,98 @@
+/// How the optimizer treats a parameter tensor.
+public enum UpdateKind: String, Sendable {
+    /// Every element is updated at every step.
+    case dense
+    /// An embedding-like table: only the rows looked up in a step are updated.
+    case rowSparse = "sparse-rows"
+}
+
+/// The shape and place of one named tensor inside a ``ParameterStore``.
+public struct TensorSpec: Equatable, Sendable {
+    /// The reference implementation's parameter name, e.g. `G.0.weight_ih`.
+    public let name: String
+    /// Row-major shape; a vector has one dimension.
+    public let shape: [Int]
+    public let update: UpdateKind
+    /// Offset in floats from the start of the store.
+    public let offset: Int
+
+    public var count: Int { shape.reduce(1, *) }
+    /// Number of rows (first dimension).
+    public var rows: Int { shape[0] }
+    /// Floats per row (product of the remaining dimensions; 1 for a vector).
+    public var rowLength: Int { shape.dropFirst().reduce(1, *) }
+}
+
+/// One contiguous allocation of floats holding every parameter tensor under its
+/// name (llm.c style). Gradients and optimizer state use stores of the same
+/// layout, so element `k` of any tensor sits at the same offset in each.
+public final class ParameterStore {
+    public let specs: [TensorSpec]
+    public let count: Int
+    /// The storage; valid for the lifetime of the store.
+    public let base: UnsafeMutablePointer<Float>
+    private let index: [String: Int]
+
+    /// Allocates zeroed storage for the given (name, shape, update) list.
+    /// Each tensor starts at a multiple of 16 floats (64 bytes).
+    public init(layout: [(String, [Int], UpdateKind)]) {
+        var specs: [TensorSpec] = []
+        var offset = 0
+        for (name, shape, update) in layout {
+            specs.append(TensorSpec(name: name, shape: shape, update: update, offset: offset))
+            offset += (shape.reduce(1, *) + 15) / 16 * 16
+        }
+        self.specs = specs
+        self.count = offset
+        self.base = .allocate(capacity: max(offset, 1))
+        self.base.initialize(repeating: 0, count: max(offset, 1))
+        var idx: [String: Int] = [:]
+        for (i, s) in specs.enumerated() { idx[s.name] = i }
+        self.index = idx
+    }
+
+    /// A zeroed store with the same layout (for gradients or optimizer state).
+    public convenience init(sameLayoutAs other: ParameterStore) {
+        self.init(layout: other.specs.map { ($0.name, $0.shape, $0.update) })
+    }
+
+    deinit { base.deallocate() }
+
+    public func spec(_ name: String) -> TensorSpec? { index[name].map { specs[$0] } }
+
+    public func contains(_ name: String) -> Bool { index[name] != nil }
+
+    /// Pointer to the first element of a tensor. Traps on an unknown name (a programming error).
+    public subscript(name: String) -> UnsafeMutablePointer<Float> {
+        guard let i = index[name] else { preconditionFailure("no parameter named \(name)") }
+        return base + specs[i].offset
+    }
+
+    public func pointer(_ spec: TensorSpec) -> UnsafeMutablePointer<Float> { base + spec.offset }
+
+    /// A copy of one tensor's values.
+    public func values(_ name: String) -> [Float] {
+        guard let s = spec(name) else { return [] }
+        return Array(UnsafeBufferPointer(start: base + s.offset, count: s.count))
+    }
+
+    /// Overwrites one tensor's values; the count must match.
+    public func setValues(_ name: String, _ values: [Float]) {
+        guard let s = spec(name) else { preconditionFailure("no parameter named \(name)") }
+        precondition(values.count == s.count, "\(name): expected \(s.count) values, got \(values.count)")
+        values.withUnsafeBufferPointer { (base + s.offset).update(from: $0.baseAddress!, count: s.count) }
+    }
+
+    public func zero() { base.update(repeating: 0, count: count) }
+
+    public func copy(from other: ParameterStore) {
+        precondition(other.count == count)
+        base.update(from: other.base, count: count)
+    }
+
+    public func clone() -> ParameterStore {
+        let c = ParameterStore(sameLayoutAs: self)
+        c.copy(from: self)
+        return c
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// A progress report during an epoch.
+public struct TrainingProgress: Sendable {
+    public var epoch: Int
+    public var batches: Int
+    /// Predicted events done in this epoch, and the epoch's total.
+    public var events: Int
+    public var totalEvents: Int
+    /// Mean step loss since the start of the epoch.
+    public var meanLoss: Double
+    /// Mean step loss since the previous report.
+    public var recentLoss: Double
+    public var eventsPerSecond: Double
+    /// Seconds since the epoch started (this run).
+    public var elapsed: Double
+}
+
+/// What one finished epoch did.
+public struct EpochSummary: Sendable {
+    public var epoch: Int
+    /// Mean of the step losses (each normalised by the configured batch size), as the reference prints it.
+    public var meanLoss: Double
+    public var events: Int
+    public var batches: Int
+    public var seconds: Double
+    public var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
+}
+
+public enum TrainingError: Error, CustomStringConvertible {
+    case notANumber(epoch: Int, batch: Int)
+    case noTransitions
+
+    public var description: String {
+        switch self {
+        case let .notANumber(e, b):
+            return "the loss became NaN in epoch \(e), mini-batch \(b)\n  hint: lower the learning rate, or use a smaller bpreg / logq"
+        case .noTransitions:
+            return "the training data has no session with two or more events: nothing to learn from\n  hint: check the session and item columns, and that sessions are not all of length 1"
+        }
+    }
+}
+
+/// Trains a model epoch by epoch on session data, as the reference does:
+/// sessions in order of their first event (never shuffled), session-parallel
+/// mini-batches, hidden state zero at each session start and each epoch, one
+/// optimizer step per mini-batch with negatives shared by the batch.
+///
+/// All state needed to continue (mid-epoch included) is in ``state``, so a
+/// checkpoint can resume with the same results as an uninterrupted run.
+public final class Trainer {
+    public let model: GRU4RecModel
+    public let data: SessionData
+    public let step: TrainingStep
+    public var sampler: NegativeSampler
+    /// Completed epochs.
+    public var completedEpochs = 0
+    var batcher: SessionBatcher?
+    var epochLossSum = 0.0
+    var epochBatches = 0
+    var epochEvents = 0
+    var epochSeconds = 0.0
+    private var negatives: [Int32]
+    private var batch = BatchStep()
+
+    public init(model: GRU4RecModel, data: SessionData) throws {
+        guard data.transitionCount > 0 else { throw TrainingError.noTransitions }
+        self.model = model
+        self.data = data
+        let hp = model.hyperparameters
+        step = TrainingStep(model: model)
+        sampler = NegativeSampler(support: model.itemSupport, alpha: hp.sampleAlpha, nSample: hp.nSample,
+                                  storeSize: hp.sampleStore, seed: hp.seed)
+        negatives = [Int32](repeating: 0, count: max(hp.nSample, 1))
+    }
+
+    /// Whether an epoch is in progress (interrupted mid-way).
+    public var epochInProgress: Bool { batcher != nil }
+
+    /// Runs (or continues) the current epoch until it ends or `shouldStop` returns true
+    /// between two mini-batches. Returns the summary when the epoch finished, nil when stopped.
+    public func runEpoch(reportEvery: Int = 100, shouldStop: () -> Bool = { false },
+                         onProgress: (TrainingProgress) -> Void = { _ in }) throws -> EpochSummary? {
+        let hp = model.hyperparameters
+        if batcher == nil {
+            batcher = SessionBatcher(data: data, batchSize: hp.batchSize, stopBelowTwoRows: hp.nSample == 0)
+            step.resetHidden()
+            epochLossSum = 0; epochBatches = 0; epochEvents = 0; epochSeconds = 0
+        }
+        let total = data.transitionCount
+        let start = DispatchTime.now().uptimeNanoseconds
+        var lastReportLoss = epochLossSum, lastReportBatches = epochBatches
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        while true {
+            if shouldStop() {
+                epochSeconds += elapsed()
+                return nil
+            }
+            guard batcher!.next(into: &batch) else { break }
+            step.prepareHidden(batch)
+            negatives.withUnsafeMutableBufferPointer { sampler.next(into: $0.baseAddress!) }
+            let loss = negatives.withUnsafeBufferPointer { step.run(batch, negatives: $0.baseAddress!) }
+            epochBatches += 1
+            guard loss.isFinite else { throw TrainingError.notANumber(epoch: completedEpochs + 1, batch: epochBatches) }
+            epochLossSum += loss
+            epochEvents += batch.rows
+            if reportEvery > 0 && epochBatches % reportEvery == 0 {
+                let t = epochSeconds + elapsed()
+                let recentCount = epochBatches - lastReportBatches
+                onProgress(TrainingProgress(
+                    epoch: completedEpochs + 1, batches: epochBatches, events: epochEvents, totalEvents: total,
+                    meanLoss: epochLossSum / Double(epochBatches),
+                    recentLoss: recentCount > 0 ? (epochLossSum - lastReportLoss) / Double(recentCount) : 0,
+                    eventsPerSecond: t > 0 ? Double(epochEvents) / t : 0, elapsed: t))
+                lastReportLoss = epochLossSum
+                lastReportBatches = epochBatches
+            }
+        }
+        epochSeconds += elapsed()
+        batcher = nil
+        completedEpochs += 1
+        return EpochSummary(epoch: completedEpochs, meanLoss: epochBatches > 0 ? epochLossSum / Double(epochBatches) : 0,
+                            events: epochEvents, batches: epochBatches, seconds: epochSeconds)
+    }
+}
