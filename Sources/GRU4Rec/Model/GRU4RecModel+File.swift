@@ -1,0 +1,125 @@
+import Foundation
+
+/// Facts about how a model was trained, kept in its file's metadata.
+public struct TrainingFacts: Codable, Equatable, Sendable {
+    public var trainFile: String?
+    public var validFile: String?
+    public var trainEvents: Int?
+    public var trainSessions: Int?
+    public var epochs: Int?
+    public var finalLoss: Double?
+    /// Validation metrics of the kept epoch, e.g. `recall@20`.
+    public var metrics: [String: Double]?
+    public var trainingSeconds: Double?
+    /// The training log (JSON Lines) written beside the model, by file name.
+    public var log: String?
+    public var created: String?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case trainFile = "train_file", validFile = "valid_file", trainEvents = "train_events"
+        case trainSessions = "train_sessions", epochs, finalLoss = "final_loss", metrics
+        case trainingSeconds = "training_seconds", log, created
+    }
+}
+
+/// The model file: safetensors with every parameter under its reference name,
+/// `item_support` (I64), and metadata strings:
+///
+/// | key | value |
+/// |---|---|
+/// | `format` | `gru4rec-shell` |
+/// | `format_version` | ``GRU4RecModel/formatVersion`` |
+/// | `hyperparameters` | JSON object of reference-named hyperparameters |
+/// | `items` | JSON array of item ids in index order |
+/// | `training` | JSON object of ``TrainingFacts`` |
+extension GRU4RecModel {
+    /// The model-file format version written into every saved model.
+    public static let formatVersion = 1
+
+    /// Writes the model atomically (temporary file, fsync, rename).
+    public func save(to path: String, facts: TrainingFacts = TrainingFacts(), extraTensors: [(String, [Float], [Int])] = [],
+                     extraMetadata: [String: String] = [:]) throws {
+        var w = SafeTensorsWriter()
+        for spec in parameters.specs {
+            w.add(spec.name, floats: UnsafeBufferPointer(start: parameters.pointer(spec), count: spec.count), shape: spec.shape)
+        }
+        w.add("item_support", int64s: itemSupport.map(Int64.init), shape: [itemCount])
+        for (name, values, shape) in extraTensors { w.add(name, floats: values, shape: shape) }
+        w.metadata = modelMetadata(facts: facts)
+        for (k, v) in extraMetadata { w.metadata[k] = v }
+        try w.write(to: path)
+    }
+
+    func modelMetadata(facts: TrainingFacts) -> [String: String] {
+        var hp: [String: String] = [:]
+        for (k, v) in hyperparameters.asDictionary { hp[k] = v }
+        return [
+            "format": "gru4rec-shell",
+            "format_version": String(Self.formatVersion),
+            "hyperparameters": jsonString(hp),
+            "items": jsonString(catalog.ids),
+            "training": (try? String(decoding: JSONEncoder.sorted.encode(facts), as: UTF8.self)) ?? "{}",
+        ]
+    }
+
+    /// Loads and validates a model file; every problem is an ``InputError`` naming the file.
+    public static func load(from path: String) throws -> (model: GRU4RecModel, facts: TrainingFacts, file: SafeTensorsFile) {
+        let file = try SafeTensorsFile(contentsOf: path)
+        func fail(_ message: String, _ hint: String? = nil) -> InputError { InputError(path: path, message: message, hint: hint) }
+        let meta = file.metadata
+        guard meta["format"] == "gru4rec-shell" else {
+            throw fail("not a gru4rec-shell model (metadata 'format' is \(meta["format"].map { "'\($0)'" } ?? "missing"))",
+                       "train a model with `gru4rec train`; reference (pickled) models cannot be read")
+        }
+        guard let v = meta["format_version"].flatMap(Int.init) else { throw fail("metadata 'format_version' is missing or not a number") }
+        guard v == formatVersion else {
+            throw fail("model format version \(v) is not supported (this build reads version \(formatVersion))",
+                       v > formatVersion ? "upgrade gru4rec-shell to read this model" : "retrain the model with this version")
+        }
+        guard let hpText = meta["hyperparameters"], let hpObject = try? JSONSerialization.jsonObject(with: Data(hpText.utf8)) as? [String: String] else {
+            throw fail("metadata 'hyperparameters' is missing or not a JSON object of strings")
+        }
+        let hp: Hyperparameters
+        do { hp = try Hyperparameters(dictionary: hpObject) } catch {
+            throw fail("invalid hyperparameters in the model: \(error)")
+        }
+        guard let itemsText = meta["items"], let ids = try? JSONSerialization.jsonObject(with: Data(itemsText.utf8)) as? [String] else {
+            throw fail("metadata 'items' is missing or not a JSON array of strings")
+        }
+        guard Set(ids).count == ids.count else { throw fail("metadata 'items' lists an item id twice") }
+        let support = try file.int64s("item_support")
+        guard support.count == ids.count else {
+            throw fail("item_support has \(support.count) entries but the model lists \(ids.count) items")
+        }
+        let model = GRU4RecModel(hyperparameters: hp, catalog: ItemCatalog(ids: ids), itemSupport: support.map { Int($0) })
+        for spec in model.parameters.specs {
+            guard let info = file.info(spec.name) else {
+                throw fail("tensor '\(spec.name)' is missing", "the file does not match its own configuration (layers \(hp.layers), \(hp.inputMode.rawValue) input)")
+            }
+            guard info.shape == spec.shape else {
+                throw fail("tensor '\(spec.name)' has shape \(info.shape), expected \(spec.shape) for \(ids.count) items and layers \(hp.layers)")
+            }
+            guard info.dtype == .F32 else { throw fail("tensor '\(spec.name)' has dtype \(info.dtype), expected F32") }
+            model.parameters.setValues(spec.name, try file.floats(spec.name))
+        }
+        var facts = TrainingFacts()
+        if let t = meta["training"], let f = try? JSONDecoder().decode(TrainingFacts.self, from: Data(t.utf8)) { facts = f }
+        return (model, facts, file)
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}
+
+/// A compact JSON text for a JSON-compatible value (sorted keys).
+func jsonString(_ value: Any) -> String {
+    guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) else { return "null" }
+    return String(decoding: data, as: UTF8.self)
+}
