@@ -1,0 +1,345 @@
+/// A safetensors file loaded into memory and fully validated.
+///
+/// The format (Hugging Face safetensors): an 8-byte little-endian header length `N`;
+/// `N` bytes of a JSON object that maps each tensor name to
+/// `{"dtype": "F32", "shape": [60, 16], "data_offsets": [begin, end]}` (offsets count
+/// from the start of the data section) plus an optional `"__metadata__"` object of
+/// strings; then the data section, the raw little-endian tensor bytes.
+///
+/// Loading checks everything the format requires, and every violation becomes an
+/// `InputError` naming the file: a short file, a header length past the end of the
+/// file, a header that is not a JSON object, a tensor entry without `dtype`, `shape` or
+/// `data_offsets`, an unknown dtype, a negative or non-integer dimension, offsets out
+/// of order or outside the data section, a byte count that does not match the shape,
+/// overlapping tensors, holes or trailing bytes in the data section (the format forbids
+/// them), and metadata values that are not strings.
+///
+/// Tensors with a zero dimension are legal and read as empty arrays.
+///
+/// ```swift
+/// let file = try SafeTensorsFile(contentsOf: "model.safetensors")
+/// let wy = try file.floats("init/Wy.weight", shape: [60, 16])
+/// ```
+public struct SafeTensorsFile: Sendable {
+    /// Where one tensor lives in the file and how to read it.
+    public struct TensorInfo: Equatable, Sendable {
+        /// The tensor's name (its key in the header).
+        public var name: String
+        /// Its element type.
+        public var dtype: SafeTensorsDType
+        /// Its dimensions, outermost first (row-major); `[]` for a scalar.
+        public var shape: [Int]
+        /// Its bytes, as `data_offsets` in the header: relative to the start of the data
+        /// section, which begins at file offset `8 + N`.
+        public var byteRange: Range<Int>
+
+        /// The number of elements, the product of `shape` (1 for a scalar).
+        public var elementCount: Int { shape.reduce(1, *) }
+
+        package init(name: String, dtype: SafeTensorsDType, shape: [Int], byteRange: Range<Int>) {
+            self.name = name
+            self.dtype = dtype
+            self.shape = shape
+            self.byteRange = byteRange
+        }
+    }
+
+    /// Headers longer than this are refused as corrupt (the Hugging Face reader's limit).
+    static let maximumHeaderLength = 100_000_000
+
+    /// The path the file was read from (or the name given to `init(bytes:path:)`); used
+    /// in error messages.
+    public let path: String
+    /// The `__metadata__` strings of the header; empty when there are none.
+    public let metadata: [String: String]
+    /// The tensor names in the order their data appears in the file.
+    public let names: [String]
+
+    private let tensors: [String: TensorInfo]
+    private let bytes: [UInt8]
+    /// File offset of the data section (`8 + N`).
+    private let dataStart: Int
+
+    /// Reads and validates the file at `path`.
+    /// - Throws: `InputError` if the file cannot be read or is not a valid safetensors file.
+    public init(contentsOf path: String) throws {
+        try self.init(bytes: readWholeFile(path), path: path)
+    }
+
+    /// Validates `bytes` as the content of a safetensors file; `path` is used in errors.
+    /// - Throws: `InputError` for every violation of the format.
+    public init(bytes: [UInt8], path: String) throws {
+        self.path = path
+        self.bytes = bytes
+        func fail(_ message: String, hint: String? = nil) -> InputError {
+            InputError(path: path, message: message, hint: hint)
+        }
+        let corruptHint = "the file is damaged or not a safetensors file; write it again"
+
+        guard bytes.count >= 8 else {
+            throw fail(
+                "file is too short to be a safetensors file: expected at least 8 bytes, found \(bytes.count)",
+                hint: "the file is truncated or empty; write it again")
+        }
+        var headerLength: UInt64 = 0
+        for i in (0..<8).reversed() { headerLength = headerLength << 8 | UInt64(bytes[i]) }
+        guard headerLength <= UInt64(Self.maximumHeaderLength) else {
+            throw fail(
+                "header length \(headerLength) is absurdly large (more than \(Self.maximumHeaderLength) bytes)",
+                hint: corruptHint)
+        }
+        guard headerLength <= UInt64(bytes.count - 8) else {
+            throw fail(
+                "header length \(headerLength) goes beyond the end of the file (\(bytes.count) bytes)",
+                hint: "the file is truncated; write it again")
+        }
+        let dataStart = 8 + Int(headerLength)
+        self.dataStart = dataStart
+        let dataCount = bytes.count - dataStart
+
+        let header: JSONValue
+        do {
+            header = try bytes.withUnsafeBufferPointer { buffer in
+                try JSONParser.parse(UnsafeBufferPointer(rebasing: buffer[8..<dataStart]))
+            }
+        } catch let error as JSONSyntaxError {
+            throw fail(
+                "header is not valid JSON: \(error.message) (at byte \(error.offset) of the header)",
+                hint: corruptHint)
+        }
+        guard case .object(let entries) = header else {
+            throw fail("header must be a JSON object, found \(header.kindDescription)", hint: corruptHint)
+        }
+
+        var metadata: [String: String] = [:]
+        var tensors: [String: TensorInfo] = [:]
+        for (name, entry) in entries {
+            if name == "__metadata__" {
+                guard case .object(let pairs) = entry else {
+                    throw fail(
+                        "__metadata__ must be an object of strings, found \(entry.kindDescription)",
+                        hint: corruptHint)
+                }
+                for (key, value) in pairs {
+                    guard case .string(let text) = value else {
+                        throw fail(
+                            "__metadata__ value of \"\(key)\" must be a string, found \(value.kindDescription)",
+                            hint: corruptHint)
+                    }
+                    metadata[key] = text
+                }
+                continue
+            }
+            tensors[name] = try Self.validateEntry(
+                name: name, entry: entry, dataCount: dataCount, fail: { fail($0, hint: corruptHint) })
+        }
+
+        // The tensors must tile the data section exactly: no overlaps, no holes.
+        // Sorted by offsets, then name (zero-size tensors may share an offset).
+        let ordered = tensors.values.sorted { a, b in
+            if a.byteRange.lowerBound != b.byteRange.lowerBound {
+                return a.byteRange.lowerBound < b.byteRange.lowerBound
+            }
+            if a.byteRange.upperBound != b.byteRange.upperBound {
+                return a.byteRange.upperBound < b.byteRange.upperBound
+            }
+            return a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+        }
+        var previous: TensorInfo?
+        for info in ordered {
+            let end = previous?.byteRange.upperBound ?? 0
+            if info.byteRange.lowerBound < end, let previous {
+                throw fail(
+                    "tensors \"\(previous.name)\" (bytes \(Self.describe(previous.byteRange))) and "
+                        + "\"\(info.name)\" (bytes \(Self.describe(info.byteRange))) overlap",
+                    hint: corruptHint)
+            }
+            if info.byteRange.lowerBound > end {
+                let after = previous.map { "after tensor \"\($0.name)\"" } ?? "at the start of the data section"
+                throw fail(
+                    "the data section has \(info.byteRange.lowerBound - end) unused bytes \(after) "
+                        + "(bytes \(end)..<\(info.byteRange.lowerBound)); safetensors files must not have holes",
+                    hint: corruptHint)
+            }
+            previous = info
+        }
+        let covered = previous?.byteRange.upperBound ?? 0
+        if covered != dataCount {
+            throw fail(
+                "the data section has \(dataCount - covered) bytes after the last tensor "
+                    + "(tensors end at \(covered), the data section has \(dataCount) bytes)",
+                hint: corruptHint)
+        }
+
+        self.metadata = metadata
+        self.tensors = tensors
+        self.names = ordered.map(\.name)
+    }
+
+    /// Checks one tensor entry of the header.
+    private static func validateEntry(
+        name: String, entry: JSONValue, dataCount: Int, fail: (String) -> InputError
+    ) throws -> TensorInfo {
+        guard case .object(let fields) = entry else {
+            throw fail("tensor \"\(name)\": expected an object with dtype, shape and data_offsets, found \(entry.kindDescription)")
+        }
+        for key in ["dtype", "shape", "data_offsets"] where fields[key] == nil {
+            throw fail("tensor \"\(name)\": missing \"\(key)\"")
+        }
+        guard case .string(let dtypeName)? = fields["dtype"] else {
+            throw fail("tensor \"\(name)\": dtype must be a string, found \(fields["dtype"]?.kindDescription ?? "nothing")")
+        }
+        guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
+            throw fail("tensor \"\(name)\": unknown dtype \"\(dtypeName)\" (known: \(SafeTensorsDType.allSpellings))")
+        }
+        guard case .array(let dimensions)? = fields["shape"] else {
+            throw fail("tensor \"\(name)\": shape must be an array of integers, found \(fields["shape"]?.kindDescription ?? "nothing")")
+        }
+        var shape: [Int] = []
+        var elementCount = 1
+        for dimension in dimensions {
+            guard case .integer(let size) = dimension, size >= 0 else {
+                throw fail("tensor \"\(name)\": shape must hold non-negative integers, found \(dimension.kindDescription)")
+            }
+            shape.append(size)
+            let (product, overflow) = elementCount.multipliedReportingOverflow(by: size)
+            guard !overflow else { throw fail("tensor \"\(name)\": shape \(shape) is too large") }
+            elementCount = product
+        }
+        guard case .array(let offsets)? = fields["data_offsets"], offsets.count == 2,
+              case .integer(let begin) = offsets[0], case .integer(let end) = offsets[1],
+              begin >= 0, begin <= end
+        else {
+            throw fail("tensor \"\(name)\": data_offsets must be [begin, end] with 0 <= begin <= end, "
+                + "found \(describe(fields["data_offsets"]))")
+        }
+        guard end <= dataCount else {
+            throw fail("tensor \"\(name)\": data_offsets [\(begin), \(end)] go beyond the data section (\(dataCount) bytes)")
+        }
+        let (byteCount, overflow) = elementCount.multipliedReportingOverflow(by: dtype.byteSize)
+        guard !overflow, byteCount == end - begin else {
+            throw fail("tensor \"\(name)\": data_offsets [\(begin), \(end)] hold \(end - begin) bytes, but dtype "
+                + "\(dtype.rawValue) and shape \(shape) need \(overflow ? "more" : String(byteCount))")
+        }
+        return TensorInfo(name: name, dtype: dtype, shape: shape, byteRange: begin..<end)
+    }
+
+    private static func describe(_ range: Range<Int>) -> String {
+        "\(range.lowerBound)..<\(range.upperBound)"
+    }
+
+    private static func describe(_ value: JSONValue?) -> String {
+        guard let value else { return "nothing" }
+        guard case .array(let elements) = value else { return value.kindDescription }
+        let parts = elements.map { element -> String in
+            switch element {
+            case .integer(let v): return String(v)
+            case .number(let v): return String(v)
+            default: return element.kindDescription
+            }
+        }
+        return "[" + parts.joined(separator: ", ") + "]"
+    }
+
+    // MARK: Lookup
+
+    /// Whether the file has a tensor called `name`.
+    public func contains(_ name: String) -> Bool {
+        tensors[name] != nil
+    }
+
+    /// The dtype, shape and location of the tensor `name`, or `nil` if there is none.
+    public func info(_ name: String) -> TensorInfo? {
+        tensors[name]
+    }
+
+    /// The tensor `name` as `Float`s, row-major. `F32` is copied bit for bit; `F64` is
+    /// rounded to the nearest `Float`.
+    /// - Throws: `InputError` if there is no such tensor or it holds another dtype.
+    public func floats(_ name: String) throws -> [Float] {
+        let info = try require(name)
+        switch info.dtype {
+        case .f32:
+            return elements(of: info, as: Float.self)
+        case .f64:
+            return elements(of: info, as: Double.self).map { Float($0) }
+        default:
+            throw wrongDType(info, expected: "F32 or F64")
+        }
+    }
+
+    /// The tensor `name` as `Float`s, after checking that its shape is `shape`.
+    /// - Throws: `InputError` as `floats(_:)`, or if the shape differs.
+    public func floats(_ name: String, shape: [Int]) throws -> [Float] {
+        try requireShape(name, shape)
+        return try floats(name)
+    }
+
+    /// The tensor `name` as `Int64`s, row-major. `I64` is copied; `I32` is widened.
+    /// - Throws: `InputError` if there is no such tensor or it holds another dtype.
+    public func int64s(_ name: String) throws -> [Int64] {
+        let info = try require(name)
+        switch info.dtype {
+        case .i64:
+            return elements(of: info, as: Int64.self)
+        case .i32:
+            return elements(of: info, as: Int32.self).map { Int64($0) }
+        default:
+            throw wrongDType(info, expected: "I64 or I32")
+        }
+    }
+
+    /// The tensor `name` as `Int64`s, after checking that its shape is `shape`.
+    /// - Throws: `InputError` as `int64s(_:)`, or if the shape differs.
+    public func int64s(_ name: String, shape: [Int]) throws -> [Int64] {
+        try requireShape(name, shape)
+        return try int64s(name)
+    }
+
+    private func require(_ name: String) throws -> TensorInfo {
+        if let info = tensors[name] { return info }
+        let listed = names.prefix(8).map { "\"\($0)\"" }.joined(separator: ", ")
+        let more = names.count > 8 ? ", ... (\(names.count) in all)" : ""
+        throw InputError(
+            path: path, message: "no tensor named \"\(name)\"",
+            hint: names.isEmpty
+                ? "the file holds no tensors; was it written by this program?"
+                : "the file has \(listed)\(more); was it written by this version of the program?")
+    }
+
+    private func requireShape(_ name: String, _ shape: [Int]) throws {
+        let info = try require(name)
+        guard info.shape == shape else {
+            throw InputError(
+                path: path, message: "tensor \"\(name)\" has shape \(info.shape), expected \(shape)",
+                hint: "the file was written for a different model configuration")
+        }
+    }
+
+    private func wrongDType(_ info: TensorInfo, expected: String) -> InputError {
+        InputError(
+            path: path,
+            message: "tensor \"\(info.name)\" has dtype \(info.dtype.rawValue), expected \(expected)",
+            hint: "the file was not written by this program, or by an incompatible version")
+    }
+
+    /// Copies the tensor's bytes into an array of `T` in one `memcpy`.
+    private func elements<T>(of info: TensorInfo, as type: T.Type) -> [T] {
+        let count = info.byteRange.count / MemoryLayout<T>.stride
+        let start = dataStart + info.byteRange.lowerBound
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in
+                let source = UnsafeRawBufferPointer(rebasing: raw[start..<start + info.byteRange.count])
+                let destination = UnsafeMutableRawBufferPointer(buffer)
+                destination.copyMemory(from: source)
+                #if _endian(big)
+                let size = MemoryLayout<T>.size
+                for offset in stride(from: 0, to: destination.count, by: size) {
+                    UnsafeMutableRawBufferPointer(rebasing: destination[offset..<offset + size]).reverse()
+                }
+                #endif
+            }
+            initialized = count
+        }
+    }
+}
