@@ -101,7 +101,7 @@ extension GRU4RecModel {
             guard info.shape == spec.shape else {
                 throw fail("tensor '\(spec.name)' has shape \(info.shape), expected \(spec.shape) for \(ids.count) items and layers \(hp.layers)")
             }
-            guard info.dtype == .F32 else { throw fail("tensor '\(spec.name)' has dtype \(info.dtype), expected F32") }
+            guard info.dtype == .f32 else { throw fail("tensor '\(spec.name)' has dtype \(info.dtype.rawValue), expected F32") }
             model.parameters.setValues(spec.name, try file.floats(spec.name))
         }
         var facts = TrainingFacts()
