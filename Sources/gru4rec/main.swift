@@ -1,1 +1,1 @@
-print("gru4rec")
+GRU4RecCommand.main()

@@ -74,9 +74,10 @@ public struct EvaluationOptions: Sendable {
 /// session start, test items unknown to the model were dropped (when the data
 /// was built with the model's catalog), and scoring is session-parallel.
 public final class Evaluator {
-    public let model: GRU4RecModel
+    public let scorer: SessionScorer
 
-    public init(model: GRU4RecModel) { self.model = model }
+    public init(model: GRU4RecModel) { scorer = GRU4RecScorer(model: model) }
+    public init(scorer: SessionScorer) { self.scorer = scorer }
 
     /// Per-step hook for parity tests: (step, scores rows x n, ranks).
     package typealias StepObserver = (BatchStep, UnsafePointer<Float>, [Double]) -> Void
@@ -89,15 +90,14 @@ public final class Evaluator {
     package func evaluate(_ data: SessionData, options: EvaluationOptions, progress: ((Int, Int) -> Void)?,
                           observer: StepObserver?) -> EvaluationResult {
         let start = DispatchTime.now().uptimeNanoseconds
-        let n = model.itemCount
+        let n = scorer.itemCount
         let cutoffs = options.cutoffs.sorted()
         let maxK = cutoffs.last ?? 20
         var result = EvaluationResult(cutoffs: cutoffs, mode: options.mode)
         result.dropped = data.droppedUnknownItems
         result.sessions = data.sessionCount
         let total = data.transitionCount
-        let pass = ForwardPass(model: model, maxRows: options.batchSize)
-        pass.reset()
+        scorer.reset(maxRows: options.batchSize)
         var batcher = SessionBatcher(data: data, batchSize: options.batchSize)
         var step = BatchStep()
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: options.batchSize * n)
@@ -107,14 +107,14 @@ public final class Evaluator {
         var dcg = [Double](repeating: 0, count: cutoffs.count)
         var seen = [[Bool]](repeating: [Bool](repeating: false, count: n), count: options.listMetrics ? cutoffs.count : 0)
         var popSum = [Double](repeating: 0, count: cutoffs.count)
-        let maxSupport = Double(model.itemSupport.max() ?? 1)
+        let support = scorer.itemSupport
+        let maxSupport = Double(max(support.max() ?? 1, 1))
         var ranks: [Double] = []
         var done = 0
         var rowRanks: [Double] = []
         while batcher.next(into: &step) {
-            pass.prepare(step)
-            step.input.withUnsafeBufferPointer { pass.step(items: $0.baseAddress!, rows: step.rows) }
-            pass.scoreAll(rows: step.rows, into: scores)
+            scorer.advance(step)
+            scorer.score(rows: step.rows, into: scores)
             rowRanks.removeAll(keepingCapacity: true)
             for i in 0..<step.rows {
                 let row = scores + i * n
@@ -130,7 +130,7 @@ public final class Evaluator {
                     for (c, k) in cutoffs.enumerated() {
                         for e in top.prefix(k) {
                             seen[c][e.item] = true
-                            popSum[c] += Double(model.itemSupport[e.item]) / maxSupport
+                            popSum[c] += Double(support[e.item]) / maxSupport
                         }
                     }
                 }

@@ -339,6 +339,9 @@ public final class TrainingStep {
 
     // MARK: Introspection for parity tests
 
+    /// Sets the row count of the current hidden state (restoring a checkpoint).
+    package func restoreRows(_ r: Int) { rows = r }
+
     /// The dropout generator (tests fix it to reuse one mask across evaluations).
     package var dropoutState: SeededGenerator {
         get { dropoutRNG }

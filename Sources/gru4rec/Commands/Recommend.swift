@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import GRU4Rec
+
+struct Recommend: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recommend the next items after a session.",
+        discussion: """
+        Feeds the session's items to the model one by one (hidden state starts at zero) and prints \
+        the top-k items by score. Unknown items are reported and skipped.
+
+        Example:
+          gru4rec recommend model.safetensors --session 214536502,214536506 -k 5
+        """)
+
+    @Argument(help: "The model (.safetensors).") var model: String
+    @Option(help: "Item ids of the session so far, in order, comma-separated.") var session: String
+    @Option(name: .shortAndLong, help: "How many items to recommend.") var k = 10
+    @Flag(name: .customLong("exclude-seen"), help: "Do not recommend items already in the session.") var excludeSeen = false
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() throws {
+        do { try reportingErrors { try recommend() } } catch let e as ExitCodeError { throw ExitCode(e.code) }
+    }
+
+    func recommend() throws {
+        guard k > 0 else { throw CommandFailure(message: "-k must be at least 1", code: 2) }
+        let m = try GRU4RecModel.load(from: model).model
+        let live = LiveSession(model: m)
+        var unknown: [String] = []
+        for id in session.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !id.isEmpty {
+            if let i = m.catalog.index(of: id) { live.feed(i) } else { unknown.append(id) }
+        }
+        for id in unknown {
+            let hint = closestMatch(id, in: m.catalog.ids).map { " (did you mean \($0)?)" } ?? ""
+            printError("warning: item '\(id)' is not in the model; skipped\(hint)")
+        }
+        if live.items.isEmpty { printError("warning: no known item in the session; recommending from a zero hidden state") }
+        let top = live.topK(k, excluding: excludeSeen ? Set(live.items) : [])
+        if json {
+            let o: [String: Any] = [
+                "session": live.items.map { m.catalog.ids[$0] }, "unknown": unknown,
+                "recommendations": top.enumerated().map { ["rank": $0.offset + 1, "item": m.catalog.ids[$0.element.item], "score": Double($0.element.score)] },
+            ]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+        } else {
+            let rows = top.enumerated().map { [String($0.offset + 1), m.catalog.ids[$0.element.item], String(format: "%.4f", $0.element.score)] }
+            print(formatTable(header: ["rank", "item", "score"], rows: rows, rightAlign: [0, 2]))
+        }
+    }
+}
