@@ -1,1 +1,1 @@
-print("gru4rec")
+if CommandLine.arguments.dropFirst().first == "__terminal-demo" { runTerminalDemo() } else { print("gru4rec") }
