@@ -49,8 +49,13 @@ final class NCursesTerminal {
         var bg: Int
     }
 
-    /// - Parameter colorMode: force a colour mode instead of detecting it.
-    init(colorMode: ColorMode? = nil) {
+    /// A terminal whose colour mode `start()` detects.
+    init() {
+        forcedColorMode = nil
+    }
+
+    /// A terminal that uses `colorMode` whatever the terminal reports.
+    init(colorMode: ColorMode) {
         forcedColorMode = colorMode
     }
 
