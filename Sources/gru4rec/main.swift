@@ -1,1 +1,6 @@
-GRU4RecCommand.main()
+// Entry point. `__terminal-demo` is a hidden mode the terminal smoke tests drive.
+if CommandLine.arguments.dropFirst().first == "__terminal-demo" {
+    runTerminalDemo()
+} else {
+    GRU4RecCommand.main()
+}

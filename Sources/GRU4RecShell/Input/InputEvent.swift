@@ -35,6 +35,11 @@ public struct MouseEvent: Hashable, Sendable {
         case click
         case wheelUp
         case wheelDown
+
+        /// True for `press` and `click`: acting on these gives exactly one
+        /// action per click whether the terminal reports the press and the
+        /// release together (a click) or apart (press, then release).
+        public var isActivation: Bool { self == .press || self == .click }
     }
 
     /// 0-based column.

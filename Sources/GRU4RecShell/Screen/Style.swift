@@ -23,9 +23,9 @@ public struct Style: Hashable, Sendable {
     public static let plain = Style()
 
     /// This style with another foreground colour.
-    public func fg(_ color: Color) -> Style { var s = self; s.fg = color; return s }
+    public func with(fg color: Color) -> Style { var s = self; s.fg = color; return s }
     /// This style with another background colour.
-    public func bg(_ color: Color) -> Style { var s = self; s.bg = color; return s }
+    public func with(bg color: Color) -> Style { var s = self; s.bg = color; return s }
     /// This style made bold.
     public var bolded: Style { var s = self; s.bold = true; return s }
     /// This style with reverse video.
