@@ -284,3 +284,33 @@ func collectLines(_ reader: LineReader, firstNumber: Int = 1) throws -> [[UInt8]
         #expect(bytes == 47_381_266)  // zcat | wc -c
     }
 }
+
+extension IOLineReaderTests {
+    /// Throughput on plain text; with GRU4REC_IO_BENCH=1 (meant for release builds)
+    /// prints MB/s and requires at least 200 MB/s.
+    @Test(.enabled(if: IOTestSupport.sharedFile("datasets/yoochoose1-64/yoochoose1_64_train.tsv") != nil,
+                   "../shared/datasets/yoochoose1-64 is absent"))
+    func plainTextThroughput() throws {
+        let path = try #require(IOTestSupport.sharedFile("datasets/yoochoose1-64/yoochoose1_64_train.tsv"))
+        let clock = ContinuousClock()
+        var bytes = 0
+        var lines = 0
+        let passes = 5
+        let elapsed = try clock.measure {
+            for _ in 0..<passes {
+                try LineReader(path: path).forEachLine { line, number in
+                    bytes += line.count + 1
+                    lines = number
+                }
+            }
+        }
+        #expect(lines == 486_027)
+        #expect(bytes == 10_107_550 * passes)
+        if ProcessInfo.processInfo.environment["GRU4REC_IO_BENCH"] == "1" {
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let megabytesPerSecond = Double(bytes) / seconds / 1e6
+            print("LineReader plain text: \(Int(megabytesPerSecond)) MB/s")
+            #expect(megabytesPerSecond > 200)
+        }
+    }
+}
