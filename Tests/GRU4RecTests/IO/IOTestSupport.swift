@@ -100,3 +100,32 @@ func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: 
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+/// A small seeded generator (SplitMix64) so random tests repeat exactly.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Whether a `gzip` program is on the PATH.
+let gzipIsAvailable: Bool = (try? runProcess("/usr/bin/env", ["gzip", "--version"]).status) == 0
+
+extension TemporaryDirectory {
+    /// Writes `bytes` to `name`, compresses it with the `gzip` program into `name.gz`
+    /// (removing `name`), and returns the compressed file's path.
+    func writeGzip(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let plain = try write(name, bytes)
+        let result = try runProcess("/usr/bin/env", ["gzip", "-n", "-f", plain])
+        guard result.status == 0 else {
+            throw InputError(path: plain, message: "gzip failed: \(result.output)")
+        }
+        return plain + ".gz"
+    }
+}
