@@ -40,11 +40,17 @@ let package = Package(
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
 
         // MARK: Model core
+        // Vectorised element-wise kernels in C (square roots and exponentials that
+        // Swift leaves scalar); each is cloned for AVX-512 / AVX2 / baseline x86-64.
+        .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
+        ),
         .target(
             name: "GRU4Rec",
             dependencies: [
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
-                "CZlib",
+                "CZlib", "CKernels",
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),

@@ -129,7 +129,7 @@ struct GradientCheckTests {
         let (kind, act, bpreg, logq) = Self.lossCases[index]
         var r = TestRandom(seed: UInt64(100 + index))
         let b = 3, n = 8
-        let scores = Buf(r.floats(b * n, -2, 2)), dR = Buf(zeros: b * n), scratch = Buf(zeros: 2 * n)
+        let scores = Buf(r.floats(b * n, -2, 2)), dR = Buf(zeros: b * n), scratch = Buf(zeros: 3 * n)
         let shift = Buf(r.floats(n, -1, 2))
         let settings = LossSettings(kind: kind, activation: act, bpreg: bpreg, normalizer: 4)
         func loss() -> Double {

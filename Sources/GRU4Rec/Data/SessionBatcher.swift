@@ -14,6 +14,8 @@ public struct BatchStep {
     public var changesState: Bool = false
     /// Session ordinal of each row (for tracing and evaluation reports).
     public var session: [Int] = []
+
+    public init() {}
 }
 
 /// Session-parallel mini-batches exactly as the reference builds them

@@ -87,3 +87,28 @@ public enum BLASSettings {
     public static var threads: Int { BLAS.threads }
     public static var library: String { BLAS.libraryDescription }
 }
+
+/// Measures the machine's single-precision matrix-multiply rate on a given shape
+/// (for benchmarks: the step's FLOP/s is reported against it).
+public enum BLASBenchmark {
+    /// GFLOP/s of C(m x n) = A(m x k) · B(k x n)ᵀ-style products, best of `repeats` timed blocks.
+    public static func sgemmGFLOPS(m: Int, n: Int, k: Int, clock: () -> UInt64, minimumSeconds: Double = 0.2) -> Double {
+        let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: n * k)
+        var c = [Float](repeating: 0, count: m * n)
+        var best = 0.0
+        for _ in 0..<3 {
+            var reps = 0
+            let start = clock()
+            var elapsed = 0.0
+            repeat {
+                a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+                    BLAS.gemm(transB: true, m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: k, c: cp.baseAddress!, ldc: n)
+                } } }
+                reps += 1
+                elapsed = Double(clock() - start) / 1e9
+            } while elapsed < minimumSeconds / 3
+            best = max(best, 2.0 * Double(m * n * k) * Double(reps) / elapsed / 1e9)
+        }
+        return best
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import CKernels
 
 /// The PyTorch `GRUCell` convention, used by every layer except the one-hot
 /// input layer (FORMAT.md section 4.1). Shapes are row-major, B = rows, I = input
@@ -39,19 +40,8 @@ func gruCellForward(
     broadcastRows(w.bHH, rows: b, n: g3, into: cache.preC, ld: g3)
     BLAS.gemm(transB: true, m: b, n: g3, k: hs, a: h, lda: hs, b: w.wHH, ldb: hs, beta: 1, c: cache.preC, ldc: g3)
     for row in 0..<b {
-        let a = cache.preA + row * g3, c = cache.preC + row * g3
-        let g = cache.gates + row * g3, cn = cache.cN + row * hs
-        let hp = h + row * hs, ho = hOut + row * hs
-        for j in 0..<hs {
-            let r = sigmoid(a[j] + c[j])
-            let z = sigmoid(a[hs + j] + c[hs + j])
-            let n = tanhf(a[2 * hs + j] + r * c[2 * hs + j])
-            g[j] = r
-            g[hs + j] = z
-            g[2 * hs + j] = n
-            cn[j] = c[2 * hs + j]
-            ho[j] = (1 - z) * n + z * hp[j]
-        }
+        g4r_gru_gates(cache.preA + row * g3, cache.preC + row * g3, h + row * hs, cache.gates + row * g3,
+                      cache.cN + row * hs, hOut + row * hs, hs)
     }
 }
 

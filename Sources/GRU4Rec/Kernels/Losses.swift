@@ -1,4 +1,5 @@
 import Foundation
+import CKernels
 
 /// Loss kernels over the training score matrix R (B x N, row-major, row stride
 /// `ld`), whose target for row i is column i (the diagonal). Each computes the
@@ -24,7 +25,7 @@ struct LossSettings {
 
 /// Returns the normalised loss (loss sum / D) and writes dR (same layout as R).
 /// `shift` (N floats, cross-entropy only) is subtracted from every row before
-/// the softmax. `scratch` holds at least 2N floats.
+/// the softmax. `scratch` holds at least 3N floats.
 func lossAndGradient(
     _ settings: LossSettings, rows b: Int, columns n: Int,
     scores r: UnsafePointer<Float>, ld: Int, shift: UnsafePointer<Float>?,
@@ -36,13 +37,17 @@ func lossAndGradient(
         let row = r + i * ld, grad = dR + i * ldD
         switch settings.kind {
         case .crossEntropy:
-            total += crossEntropyRow(row, n: n, target: i, shift: shift, grad: grad, invD: invD)
+            total += Double(g4r_xe_row(row, shift, n, i, grad, invD))
+        case .bprMax where settings.activation != .tanh:
+            var alpha: Float = 0
+            if case .elu(let a) = settings.activation { alpha = a }
+            total += Double(g4r_bprmax_row(row, n, i, alpha, settings.bpreg, grad, scratch, invD))
         case .bprMax, .top1Max, .bpr, .top1:
             let o = scratch, act = scratch + n  // O and act'(R)
             applyActivation(settings.activation, row, n: n, out: o, derivative: act)
             let rowLoss: Double
             switch settings.kind {
-            case .bprMax: rowLoss = bprMaxRow(o, n: n, target: i, bpreg: settings.bpreg, grad: grad)
+            case .bprMax: rowLoss = bprMaxRowReference(o, n: n, target: i, bpreg: settings.bpreg, grad: grad)
             case .top1Max: rowLoss = top1MaxRow(o, n: n, target: i, grad: grad)
             case .bpr: rowLoss = bprRow(o, n: n, target: i, grad: grad)
             default: rowLoss = top1Row(o, n: n, target: i, grad: grad)
@@ -73,8 +78,8 @@ func applyActivation(_ a: FinalActivation, _ x: UnsafePointer<Float>, n: Int, ou
     }
 }
 
-@inline(__always)
-private func crossEntropyRow(_ row: UnsafePointer<Float>, n: Int, target i: Int, shift: UnsafePointer<Float>?, grad: UnsafeMutablePointer<Float>, invD: Float) -> Double {
+/// The plain Swift cross-entropy row: the test oracle for the vectorised `g4r_xe_row`.
+func crossEntropyRowReference(_ row: UnsafePointer<Float>, n: Int, target i: Int, shift: UnsafePointer<Float>?, grad: UnsafeMutablePointer<Float>, invD: Float) -> Double {
     var m = -Float.infinity
     if let shift {
         for j in 0..<n { let z = row[j] - shift[j]; grad[j] = z; m = max(m, z) }
@@ -110,8 +115,8 @@ private func softmaxNegatives(_ o: UnsafePointer<Float>, n: Int, target i: Int, 
 }
 
 /// BPR-max for one row; on return `grad` holds dLoss_i/dO (before act' and 1/D).
-@inline(__always)
-private func bprMaxRow(_ o: UnsafeMutablePointer<Float>, n: Int, target i: Int, bpreg: Float, grad: UnsafeMutablePointer<Float>) -> Double {
+/// The plain Swift version: the oracle of `g4r_bprmax_row` (and the tanh path).
+func bprMaxRowReference(_ o: UnsafeMutablePointer<Float>, n: Int, target i: Int, bpreg: Float, grad: UnsafeMutablePointer<Float>) -> Double {
     guard n > 1 else { for j in 0..<n { grad[j] = 0 }; return 0 }
     softmaxNegatives(o, n: n, target: i, s: grad)
     let t = o[i]

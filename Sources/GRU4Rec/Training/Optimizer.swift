@@ -1,4 +1,5 @@
 import Foundation
+import CKernels
 
 /// The gradient of a row-sparse parameter for one step: `rows` distinct row
 /// indices and, for each, the SUM of its gradient contributions (`rowLength` floats).
@@ -81,24 +82,7 @@ public final class Optimizer {
         let lr = learningRate
         switch kind {
         case .adagrad:
-            if let mom {
-                let m = mom.base + stateOffset, mu = momentum
-                for j in 0..<count {
-                    let g = grad[j]
-                    let s = a[j] + g * g
-                    a[j] = s
-                    let v = mu * m[j] + (-lr * g / (s + epsilon).squareRoot())
-                    m[j] = v
-                    theta[j] += v
-                }
-            } else {
-                for j in 0..<count {
-                    let g = grad[j]
-                    let s = a[j] + g * g
-                    a[j] = s
-                    theta[j] += -lr * g / (s + epsilon).squareRoot()
-                }
-            }
+            g4r_adagrad(theta, grad, a, mom.map { $0.base + stateOffset }, count, lr, momentum, epsilon)
         case .adam:
             guard let mom else { return }
             let m = mom.base + stateOffset

@@ -47,6 +47,19 @@ struct SlotMap {
     mutating func growItems(to n: Int) { if slot.count < n { slot += [Int32](repeating: -1, count: n - slot.count) } }
 }
 
+/// Time spent in each phase of training steps, when a clock is injected (benchmarks).
+public struct StepProfile: Sendable {
+    public var gather: UInt64 = 0, gruForward: UInt64 = 0, scores: UInt64 = 0, loss: UInt64 = 0
+    public var scoreBackward: UInt64 = 0, gruBackward: UInt64 = 0, optimizer: UInt64 = 0
+    public var steps = 0
+    public init() {}
+    /// (phase, nanoseconds) in step order.
+    public var phases: [(String, UInt64)] {
+        [("gather + embedding", gather), ("GRU forward", gruForward), ("scores (product)", scores), ("loss", loss),
+         ("score backward (products)", scoreBackward), ("GRU backward", gruBackward), ("optimizer", optimizer)]
+    }
+}
+
 /// One session-parallel training step of GRU4Rec: forward through the input
 /// embedding and GRU layers, scores over in-batch targets plus shared negatives,
 /// the loss, backward in exact reverse order, and the optimizer update.
@@ -91,6 +104,18 @@ public final class TrainingStep {
     /// ln P0 and ln(P0^alpha) per item, for logQ.
     var lnP0: [Float], lnP0Alpha: [Float]
     var dropoutRNG: SeededGenerator
+
+    /// A monotonic clock in nanoseconds; when set, ``profile`` accumulates phase times.
+    /// (The library never reads the clock itself.)
+    public var clock: (() -> UInt64)? = nil
+    public var profile = StepProfile()
+    private var mark: UInt64 = 0
+    @inline(__always) private func lap(_ phase: WritableKeyPath<StepProfile, UInt64>) {
+        guard let clock else { return }
+        let now = clock()
+        profile[keyPath: phase] += now - mark
+        mark = now
+    }
 
     /// Rows in the last step.
     public private(set) var rows = 0
@@ -164,6 +189,7 @@ public final class TrainingStep {
     public func run(_ step: BatchStep, negatives: UnsafePointer<Int32>, update: Bool = true) -> Double {
         let b = step.rows
         rows = b
+        if let clock { mark = clock(); profile.steps += 1 }
         let s = nSample, n = b + s
         let l = model.outputSize
         let params = model.parameters
@@ -205,6 +231,7 @@ public final class TrainingStep {
             if mode != .oneHot { multiply(x0p, by: embedMask.pointer, count: b * i0) }
         }
 
+        lap(\.gather)
         // GRU layers.
         for k in 0..<layers.count {
             let h = layers[k]
@@ -225,6 +252,7 @@ public final class TrainingStep {
             }
         }
         let hTop = hiddenNext[layers.count - 1].pointer
+        lap(\.gruForward)
 
         // Scores over distinct output items, expanded to the reference's B x N matrix.
         let ruP = ru.reserve(b * uy)
@@ -236,6 +264,7 @@ public final class TrainingStep {
             for j in 0..<n { dst[j] = src[Int(columnSlot[j])] }
         }
 
+        lap(\.scores)
         // Loss and dR.
         var shiftP: UnsafeMutablePointer<Float>? = nil
         if hp.loss == .crossEntropy && hp.logq > 0 {
@@ -247,8 +276,9 @@ public final class TrainingStep {
         let dR = dScores.reserve(b * n)
         let settings = LossSettings(kind: hp.loss, activation: hp.finalActivation, bpreg: hp.bpreg, normalizer: Float(hp.batchSize))
         lastLoss = lossAndGradient(settings, rows: b, columns: n, scores: r, ld: n, shift: shiftP, dR: dR, ldD: n,
-                                   scratch: lossScratch.reserve(2 * n))
+                                   scratch: lossScratch.reserve(3 * n))
 
+        lap(\.loss)
         // Backward: reduce dR to distinct columns.
         let dRuP = dRu.reserve(b * uy)
         dRuP.update(repeating: 0, count: b * uy)
@@ -268,6 +298,7 @@ public final class TrainingStep {
         let dTop = dOut[top].reserve(b * l)
         BLAS.gemm(m: b, n: l, k: uy, a: dRuP, lda: uy, b: w, ldb: l, c: dTop, ldc: l)
 
+        lap(\.scoreBackward)
         // GRU layers in reverse.
         var inputRowGrad: UnsafeMutablePointer<Float>? = nil
         for k in stride(from: layers.count - 1, through: 0, by: -1) {
@@ -297,6 +328,7 @@ public final class TrainingStep {
             }
         }
 
+        lap(\.gruBackward)
         // Input-table row gradients (summed per distinct row).
         var sparse: [(TensorSpec, SparseRowGradient)] = []
         let wySpec = params.spec("Wy.weight")!, bySpec = params.spec("By.weight")!
@@ -332,6 +364,7 @@ public final class TrainingStep {
                 }
             }
         }
+        lap(\.optimizer)
         // The produced state becomes the current state.
         for k in 0..<layers.count { swap(&hidden[k], &hiddenNext[k]) }
         return lastLoss

@@ -1,0 +1,31 @@
+#ifndef GRU4REC_CKERNELS_H
+#define GRU4REC_CKERNELS_H
+#include <stddef.h>
+
+/* Vectorised element-wise kernels for the training step (C so that the compiler
+   vectorises square roots and exponentials; each function is built for several
+   instruction sets and the best one is chosen at run time).
+   Conventions match the Swift kernels they replace; see the Swift call sites. */
+
+/* Adagrad with momentum over n contiguous elements (FORMAT.md section 6):
+   acc += g^2; d = -lr * g / sqrt(acc + eps); mom = mu*mom + d; theta += mom
+   (theta += d when mom is NULL). */
+void g4r_adagrad(float *theta, const float *grad, float *acc, float *mom, size_t n, float lr, float mu, float eps);
+
+/* Cross-entropy over one score row (n columns, target column t):
+   z = row - shift (shift may be NULL), p = softmax(z), grad = (p - onehot(t)) * p_t/(p_t+1e-24) * inv_d.
+   Returns -log(p_t + 1e-24). */
+float g4r_xe_row(const float *row, const float *shift, size_t n, size_t t, float *grad, float inv_d);
+
+/* BPR-max over one score row (FORMAT.md 5.3), with an ELU final activation when
+   elu_alpha > 0 (linear otherwise). scratch holds 3n floats. Writes dLoss/dR * inv_d
+   into grad and returns the row's loss. */
+float g4r_bprmax_row(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d);
+
+/* exp(x) for every element, in place (about 1 ulp). */
+void g4r_exp(float *x, size_t n);
+
+/* GRUCell gates for one row (H units): r = s(a_r + c_r), z = s(a_z + c_z),
+   n = tanh(a_n + r*c_n), h' = (1-z)*n + z*h. Writes gates [r|z|n], c_n and h'. */
+void g4r_gru_gates(const float *a, const float *c, const float *h, float *gates, float *cn, float *hout, size_t H);
+#endif

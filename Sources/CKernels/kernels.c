@@ -1,0 +1,143 @@
+#include "ckernels.h"
+#include <math.h>
+
+#if defined(__x86_64__) && defined(__clang__) && defined(__linux__)
+#define G4R_CLONES __attribute__((target_clones("avx512f,avx512dq,avx512vl,avx2,fma", "avx2,fma", "default")))
+#else
+#define G4R_CLONES
+#endif
+
+/* exp(x) by range reduction x = k ln2 + r and a degree-6 polynomial (Cephes expf),
+   written without branches so loops vectorise. Relative error about 1e-7. */
+static inline float g4r_expf(float x) {
+    x = fminf(fmaxf(x, -87.3f), 88.7f);
+    float k = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
+    float r = x - k * 0.693359375f;
+    r = r - k * -2.12194440e-4f;
+    float p = 1.9875691500E-4f;
+    p = p * r + 1.3981999507E-3f;
+    p = p * r + 8.3334519073E-3f;
+    p = p * r + 4.1665795894E-2f;
+    p = p * r + 1.6666665459E-1f;
+    p = p * r + 5.0000001201E-1f;
+    float y = p * r * r + r + 1.0f;
+    int ki = (int)k;
+    union { float f; int i; } u;
+    u.i = (ki + 127) << 23;
+    return y * u.f;
+}
+
+static inline float g4r_sigmoid(float x) { return 1.0f / (1.0f + g4r_expf(-x)); }
+static inline float g4r_tanh(float x) { float e = g4r_expf(-2.0f * fabsf(x)); float t = (1.0f - e) / (1.0f + e); return copysignf(t, x); }
+
+G4R_CLONES
+void g4r_adagrad(float *theta, const float *grad, float *acc, float *mom, size_t n, float lr, float mu, float eps) {
+    if (mom) {
+        for (size_t j = 0; j < n; j++) {
+            float g = grad[j];
+            float s = acc[j] + g * g;
+            acc[j] = s;
+            float v = mu * mom[j] + (-lr * g / __builtin_sqrtf(s + eps));
+            mom[j] = v;
+            theta[j] += v;
+        }
+    } else {
+        for (size_t j = 0; j < n; j++) {
+            float g = grad[j];
+            float s = acc[j] + g * g;
+            acc[j] = s;
+            theta[j] += -lr * g / __builtin_sqrtf(s + eps);
+        }
+    }
+}
+
+G4R_CLONES
+void g4r_exp(float *x, size_t n) {
+    for (size_t j = 0; j < n; j++) x[j] = g4r_expf(x[j]);
+}
+
+G4R_CLONES
+float g4r_xe_row(const float *row, const float *shift, size_t n, size_t t, float *grad, float inv_d) {
+    /* Reductions may be reordered (max is exact; the sum changes by rounding only). */
+    float m = -INFINITY;
+    if (shift) {
+        _Pragma("clang loop vectorize(enable) interleave(enable)")
+        for (size_t j = 0; j < n; j++) { float z = row[j] - shift[j]; grad[j] = z; m = z > m ? z : m; }
+    } else {
+        _Pragma("clang loop vectorize(enable) interleave(enable)")
+        for (size_t j = 0; j < n; j++) { grad[j] = row[j]; m = row[j] > m ? row[j] : m; }
+    }
+    float sum = 0.0f;
+    _Pragma("clang loop vectorize(enable) interleave(enable)")
+    for (size_t j = 0; j < n; j++) { float e = g4r_expf(grad[j] - m); grad[j] = e; sum += e; }
+    float inv = 1.0f / sum;
+    float pt = grad[t] * inv;
+    float scale = pt / (pt + 1e-24f) * inv_d;
+    float s2 = inv * scale;
+    for (size_t j = 0; j < n; j++) grad[j] *= s2;
+    grad[t] -= scale;
+    return -logf(pt + 1e-24f);
+}
+
+G4R_CLONES
+void g4r_gru_gates(const float *a, const float *c, const float *h, float *gates, float *cn, float *hout, size_t H) {
+    for (size_t j = 0; j < H; j++) {
+        float r = g4r_sigmoid(a[j] + c[j]);
+        float z = g4r_sigmoid(a[H + j] + c[H + j]);
+        float nn = g4r_tanh(a[2 * H + j] + r * c[2 * H + j]);
+        gates[j] = r; gates[H + j] = z; gates[2 * H + j] = nn;
+        cn[j] = c[2 * H + j];
+        hout[j] = (1.0f - z) * nn + z * h[j];
+    }
+}
+
+G4R_CLONES
+float g4r_bprmax_row(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d) {
+    float *o = scratch, *d = scratch + n, *g = scratch + 2 * n;
+    if (n < 2) { for (size_t j = 0; j < n; j++) grad[j] = 0; return 0; }
+    if (elu_alpha > 0) {
+        for (size_t j = 0; j < n; j++) {
+            float x = row[j];
+            float e = g4r_expf(x < 0 ? x : 0.0f);
+            o[j] = x > 0 ? x : elu_alpha * (e - 1.0f);
+            d[j] = x > 0 ? 1.0f : elu_alpha * e;
+        }
+    } else {
+        for (size_t j = 0; j < n; j++) { o[j] = row[j]; d[j] = 1.0f; }
+    }
+    float ot = o[t];
+    o[t] = 0.0f;  /* the reference zeroes the diagonal before the row maximum */
+    float m = 0.0f;
+    _Pragma("clang loop vectorize(enable) interleave(enable)")
+    for (size_t j = 0; j < n; j++) m = o[j] > m ? o[j] : m;
+    o[t] = ot;
+    float sum = 0.0f;
+    _Pragma("clang loop vectorize(enable) interleave(enable)")
+    for (size_t j = 0; j < n; j++) { float e = g4r_expf(o[j] - m); grad[j] = e; sum += e; }
+    sum -= grad[t];
+    grad[t] = 0.0f;
+    float inv = 1.0f / sum, p = 0.0f, reg = 0.0f;
+    _Pragma("clang loop vectorize(enable) interleave(enable)")
+    for (size_t j = 0; j < n; j++) {
+        float s = grad[j] * inv;
+        float gj = g4r_sigmoid(ot - o[j]);
+        grad[j] = s;
+        g[j] = gj;
+        p += s * gj;
+        reg += s * o[j] * o[j];
+    }
+    p += 1e-24f;
+    float loss = -logf(p) + bpreg * reg;
+    float sgs = -(p - 1e-24f) / p + bpreg * reg;
+    float dt = 0.0f, invp = 1.0f / p;
+    _Pragma("clang loop vectorize(enable) interleave(enable)")
+    for (size_t j = 0; j < n; j++) {
+        float s = grad[j], gj = g[j];
+        float gs = -gj * invp + bpreg * o[j] * o[j];
+        float direct = gj * (1.0f - gj) * s * invp;
+        grad[j] = (s * (gs - sgs) + direct + 2.0f * bpreg * o[j] * s) * d[j] * inv_d;
+        dt -= direct;
+    }
+    grad[t] = dt * d[t] * inv_d;
+    return loss;
+}

@@ -1,0 +1,262 @@
+import ArgumentParser
+import Foundation
+import GRU4Rec
+
+/// Monotonic nanoseconds.
+func nowNanoseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure training, evaluation, live-step and loading speed (build with -c release).",
+        discussion: """
+        Prints a table (or --json) of: training events/s for the reference's XE and BPR settings and \
+        a large setting, each as the median and range over repeated runs; the step's FLOP/s against \
+        the machine's measured sgemm rate; a breakdown of the step; evaluation events/s; the latency \
+        of one live click (p50/p99) at the data's size and for 100,000 items; parsing and model-load \
+        speed; peak memory; and a scaling table. An event is one predicted next item.
+
+        Example:
+          gru4rec bench --data ../shared/datasets/rsc15-100k/yoochoose-clicks-100k_train_full.txt \\
+            --test ../shared/datasets/rsc15-100k/yoochoose-clicks-100k_test.txt
+        """)
+
+    @Option(help: "Training sessions (default: demo-data/train.tsv.gz, else rsc15-100k from ../shared).") var data: String?
+    @Option(help: "Test sessions for the evaluation figure (default: beside --data).") var test: String?
+    @Option(help: "Repeats of each throughput measurement.") var repeats = 3
+    @Option(help: "Mini-batches per throughput measurement (after 20 warm-up steps); 0 = one whole epoch.") var steps = 400
+    @Flag(help: "Skip the scaling table.") var noScaling = false
+    @Option(help: "BLAS threads (default: OpenBLAS's choice).") var threads: Int?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        do { try reportingErrors { try bench() } } catch let e as ExitCodeError { throw ExitCode(e.code) }
+    }
+
+    struct Stat: Codable { var median: Double; var min: Double; var max: Double }
+    static func stat(_ xs: [Double]) -> Stat {
+        let s = xs.sorted()
+        return Stat(median: s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2), min: s.first ?? 0, max: s.last ?? 0)
+    }
+
+    func defaultData() -> (String, String?)? {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: "demo-data/train.tsv.gz") { return ("demo-data/train.tsv.gz", fm.fileExists(atPath: "demo-data/test.tsv.gz") ? "demo-data/test.tsv.gz" : nil) }
+        let r = "../shared/datasets/rsc15-100k/yoochoose-clicks-100k_"
+        if fm.fileExists(atPath: r + "train_full.txt") { return (r + "train_full.txt", r + "test.txt") }
+        return nil
+    }
+
+    /// Events/s over `steps` mini-batches (or an epoch) of a fresh model; the profile of the last repeat.
+    func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false) throws -> (Stat, StepProfile, Double) {
+        var rates: [Double] = []
+        var lastProfile = StepProfile()
+        var columns = 0.0
+        for r in 0..<repeats {
+            var h = hp
+            h.seed = UInt64(r + 1)
+            let model = GRU4RecModel(hyperparameters: h, catalog: catalog, itemSupport: data.itemSupport(itemCount: catalog.count))
+            try model.initialize(.uniform(seed: h.seed))
+            let step = TrainingStep(model: model)
+            var sampler = NegativeSampler(support: model.itemSupport, alpha: h.sampleAlpha, nSample: h.nSample, storeSize: h.sampleStore, seed: h.seed)
+            var batcher = SessionBatcher(data: data, batchSize: h.batchSize, stopBelowTwoRows: h.nSample == 0)
+            var batch = BatchStep()
+            var negatives = [Int32](repeating: 0, count: max(1, h.nSample))
+            var events = 0, done = 0
+            var start: UInt64 = 0
+            let warmup = steps > 0 ? 20 : 0
+            while batcher.next(into: &batch) {
+                if done == warmup {
+                    start = nowNanoseconds()
+                    events = 0
+                    if profile { step.clock = nowNanoseconds; step.profile = StepProfile() }
+                }
+                step.prepareHidden(batch)
+                negatives.withUnsafeMutableBufferPointer { sampler.next(into: $0.baseAddress!) }
+                negatives.withUnsafeBufferPointer { _ = step.run(batch, negatives: $0.baseAddress!) }
+                events += batch.rows
+                done += 1
+                if steps > 0 && done >= warmup + steps { break }
+            }
+            let seconds = Double(nowNanoseconds() - start) / 1e9
+            rates.append(Double(events) / seconds)
+            columns = Double(h.batchSize + h.nSample)
+            lastProfile = step.profile
+        }
+        return (Self.stat(rates), lastProfile, columns)
+    }
+
+    /// Floating-point operations of one step as the reference computes it (all N = B + S score columns).
+    static func stepFLOPs(_ hp: Hyperparameters, inputSize: Int) -> Double {
+        let b = Double(hp.batchSize), n = Double(hp.batchSize + hp.nSample), l = Double(hp.layers.last ?? 100)
+        var f = 3 * 2 * b * n * l  // scores, dH, dWy
+        var input = Double(inputSize)
+        for h in hp.layers.map(Double.init) {
+            f += 2 * b * 3 * h * (input + h)       // forward products
+            f += 2 * b * 3 * h * (2 * input + h)   // dW_ih, dU, dW_hh
+            input = h
+        }
+        return f
+    }
+
+    func bench() throws {
+        if let threads { BLASSettings.setThreads(threads) }
+        guard let (trainPath, defaultTest) = data.map({ ($0, test) }) ?? defaultData() else {
+            throw CommandFailure(message: "no data: give --data FILE (the demo data or ../shared/datasets are not here)")
+        }
+        var report: [String: Any] = [:]
+        var lines: [String] = []
+        func say(_ s: String) { lines.append(s); if !json { print(s) } }
+        let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(BLASSettings.library), \(BLASSettings.threads) BLAS thread(s)"
+        report["machine"] = machine
+        say("machine: \(machine)")
+
+        // Loading.
+        var t0 = nowNanoseconds()
+        let loaded = try SessionData.load(path: trainPath, catalog: nil)
+        let parseSeconds = Double(nowNanoseconds() - t0) / 1e9
+        let (train, catalog) = loaded
+        report["load"] = ["file": trainPath, "events": train.eventCount, "seconds": parseSeconds, "events_per_s": Double(train.eventCount) / parseSeconds]
+        say(String(format: "data: %@ — %d events, %d sessions, %d items, %d predicted events/epoch; parsed at %.0f events/s",
+                   trainPath, train.eventCount, train.sessionCount, catalog.count, train.transitionCount, Double(train.eventCount) / parseSeconds))
+
+        // Training throughput.
+        var xe = Hyperparameters()
+        try xe.apply(parameterString: "loss=cross-entropy,constrained_embedding=true,layers=100,batch_size=32,dropout_p_embed=0,dropout_p_hidden=0.4,learning_rate=0.2,momentum=0.2,n_sample=2048,sample_alpha=0.5,logq=1")
+        var bpr = Hyperparameters()
+        try bpr.apply(parameterString: "loss=bpr-max,constrained_embedding=true,elu_param=0.5,layers=224,batch_size=80,dropout_p_embed=0.5,dropout_p_hidden=0.05,learning_rate=0.05,momentum=0.4,n_sample=2048,sample_alpha=0.4,bpreg=1.95")
+        var big = xe
+        big.batchSize = 256
+        big.layers = [480]
+        let gemmRate = BLASBenchmark.sgemmGFLOPS(m: 32, n: 2080, k: 100, clock: nowNanoseconds)
+        report["sgemm_gflops_32x2080x100"] = gemmRate
+        say(String(format: "sgemm on the XE step's shape (32 x 2080 x 100): %.1f GFLOP/s", gemmRate))
+        say("")
+        say("training (events/s: median [min, max] over \(repeats) runs of \(steps > 0 ? "\(steps) mini-batches" : "one epoch"); FLOP/s counts all B + n_sample score columns as the reference computes them, against the sgemm rate above)")
+        var training: [[String: Any]] = []
+        var xeProfile = StepProfile()
+        for (name, hp) in [("XE  layers 100, batch 32, n_sample 2048", xe), ("BPR layers 224, batch 80, n_sample 2048", bpr), ("XE  layers 480, batch 256, n_sample 2048", big)] {
+            let (s, profile, _) = try throughput(hp, train, catalog, repeats: repeats, steps: steps, profile: true)
+            if hp == xe { xeProfile = profile }
+            let flops = Self.stepFLOPs(hp, inputSize: hp.layers.last ?? 100) * s.median / Double(hp.batchSize) / 1e9
+            training.append(["setting": name, "events_per_s": ["median": s.median, "min": s.min, "max": s.max], "gflops": flops])
+            say(String(format: "  %@ %9.0f  [%.0f, %.0f]   %.1f GFLOP/s (%.0f%% of sgemm)", name.padding(toLength: 42, withPad: " ", startingAt: 0) as NSString, s.median, s.min, s.max, flops, 100 * flops / gemmRate))
+        }
+        report["training"] = training
+
+        // Breakdown.
+        let total = Double(xeProfile.phases.reduce(0) { $0 + $1.1 })
+        say("")
+        say("XE step breakdown (share of the step; sampling is a copy from the precomputed store):")
+        var breakdown: [String: Double] = [:]
+        for (phase, ns) in xeProfile.phases {
+            breakdown[phase] = Double(ns) / max(total, 1)
+            say(String(format: "  %@ %5.1f%%  %6.1f µs/step", phase.padding(toLength: 28, withPad: " ", startingAt: 0) as NSString, 100 * Double(ns) / max(total, 1), Double(ns) / 1e3 / Double(max(xeProfile.steps, 1))))
+        }
+        report["breakdown_xe"] = breakdown
+
+        // Evaluation and live step on a briefly trained XE model.
+        let model = GRU4RecModel(hyperparameters: xe, catalog: catalog, itemSupport: train.itemSupport(itemCount: catalog.count))
+        try model.initialize(.uniform(seed: 1))
+        say("")
+        if let testPath = defaultTest {
+            let testData = try SessionData.load(path: testPath, catalog: catalog).data
+            var options = EvaluationOptions()
+            options.cutoffs = [20]
+            options.listMetrics = false
+            var evalRates: [Double] = []
+            for _ in 0..<repeats {
+                let r = Evaluator(model: model).evaluate(testData, options: options)
+                evalRates.append(Double(r.events) / r.seconds)
+            }
+            let s = Self.stat(evalRates)
+            report["evaluation"] = ["file": testPath, "events": testData.transitionCount, "events_per_s": ["median": s.median, "min": s.min, "max": s.max]]
+            say(String(format: "evaluation (all %d items ranked): %.0f events/s [%.0f, %.0f] on %d events (%.3f s)", catalog.count, s.median, s.min, s.max,
+                       testData.transitionCount, Double(testData.transitionCount) / s.median))
+        }
+        let liveDemo = liveLatency(model, clicks: 2000)
+        let synthetic = try syntheticModel(items: 100_000, hidden: 100)
+        let live100k = liveLatency(synthetic, clicks: 2000)
+        report["live_step_ms"] = ["items_\(catalog.count)": ["p50": liveDemo.0, "p99": liveDemo.1], "items_100000": ["p50": live100k.0, "p99": live100k.1]]
+        say(String(format: "live click (GRU step + all scores + top-10): %d items p50 %.3f ms p99 %.3f ms; 100,000 items p50 %.3f ms p99 %.3f ms",
+                   catalog.count, liveDemo.0, liveDemo.1, live100k.0, live100k.1))
+
+        // Model load time.
+        let tmp = NSTemporaryDirectory() + "gru4rec-bench-\(getpid()).safetensors"
+        try synthetic.save(to: tmp)
+        t0 = nowNanoseconds()
+        _ = try GRU4RecModel.load(from: tmp)
+        let loadMs = Double(nowNanoseconds() - t0) / 1e6
+        try? FileManager.default.removeItem(atPath: tmp)
+        report["model_load_ms_100k_items"] = loadMs
+        say(String(format: "model load (100,000 items x 100 units, %.0f MB): %.1f ms", Double(synthetic.parameters.count * 4) / 1e6, loadMs))
+
+        // Scaling.
+        if !noScaling {
+            say("")
+            say("scaling (XE, events/s, \(max(steps / 2, 100)) mini-batches, 1 run each):")
+            var scaling: [[String: Any]] = []
+            func row(_ label: String, _ hp: Hyperparameters, _ d: SessionData, _ c: ItemCatalog) throws {
+                let (s, _, _) = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100))
+                scaling.append(["setting": label, "events_per_s": s.median])
+                say(String(format: "  %@ %9.0f", label.padding(toLength: 34, withPad: " ", startingAt: 0) as NSString, s.median))
+            }
+            for b in [32, 64, 128, 256] { var h = xe; h.batchSize = b; try row("batch \(b)", h, train, catalog) }
+            for l in [50, 100, 200, 480] { var h = xe; h.layers = [l]; try row("layers [\(l)]", h, train, catalog) }
+            for s in [512, 1024, 2048, 4096] { var h = xe; h.nSample = s; try row("n_sample \(s)", h, train, catalog) }
+            for items in [1_000, 10_000, 100_000] {
+                let (d, c) = syntheticData(items: items, events: 60_000)
+                try row("catalog \(items) items (synthetic)", xe, d, c)
+            }
+            report["scaling"] = scaling
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        report["peak_rss_mb"] = Double(usage.ru_maxrss) / 1024
+        say(String(format: "\npeak resident memory of this benchmark: %.0f MB", Double(usage.ru_maxrss) / 1024))
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+        }
+    }
+
+    func liveLatency(_ model: GRU4RecModel, clicks: Int) -> (Double, Double) {
+        let live = LiveSession(model: model)
+        var times: [Double] = []
+        var rng = SeededGenerator(seed: 9)
+        for k in 0..<clicks {
+            if k % 20 == 0 { live.reset() }
+            let item = rng.nextInt(below: model.itemCount)
+            let t = nowNanoseconds()
+            live.feed(item)
+            _ = live.topK(10)
+            times.append(Double(nowNanoseconds() - t) / 1e6)
+        }
+        times.sort()
+        return (times[times.count / 2], times[Int(Double(times.count) * 0.99)])
+    }
+
+    func syntheticData(items: Int, events: Int) -> (SessionData, ItemCatalog) {
+        var rng = SeededGenerator(seed: 5)
+        var s: [String] = [], i: [String] = [], t: [Double] = []
+        var session = 0
+        while s.count < events {
+            let len = 2 + rng.nextInt(below: 6)
+            for _ in 0..<len {
+                // Zipf-like popularity.
+                let u = Double(rng.nextUnitFloat())
+                let item = min(items - 1, Int(pow(Double(items), u)) - 1)
+                s.append("\(session)"); i.append("\(item)"); t.append(Double(s.count))
+            }
+            session += 1
+        }
+        let b = SessionData.build(sessionKeys: s, itemKeys: i, times: t, catalog: ItemCatalog(ids: (0..<items).map(String.init)))
+        return (b.0, b.1)
+    }
+
+    func syntheticModel(items: Int, hidden: Int) throws -> GRU4RecModel {
+        var hp = Hyperparameters()
+        hp.layers = [hidden]
+        let m = GRU4RecModel(hyperparameters: hp, catalog: ItemCatalog(ids: (0..<items).map(String.init)), itemSupport: [Int](repeating: 1, count: items))
+        try m.initialize(.uniform(seed: 3))
+        return m
+    }
+}
