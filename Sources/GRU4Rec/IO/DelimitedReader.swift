@@ -40,7 +40,9 @@ public final class DelimitedReader {
     /// The line number of the header (1 unless blank lines precede it).
     public let headerLineNumber: Int
     /// Rows with fewer fields than this are errors. Defaults to the header's field
-    /// count; lower it to accept rows whose trailing columns are missing.
+    /// count; lower it to accept rows whose trailing columns are missing (then check
+    /// `DelimitedRow.count` before reading those columns). Rows with more fields than
+    /// the header are always errors.
     public var requiredFieldCount: Int
 
     private let lines: LineReader

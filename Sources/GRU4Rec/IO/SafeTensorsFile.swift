@@ -14,7 +14,9 @@
 /// overlapping tensors, holes or trailing bytes in the data section (the format forbids
 /// them), and metadata values that are not strings.
 ///
-/// Tensors with a zero dimension are legal and read as empty arrays.
+/// Tensors with a zero dimension are legal and read as empty arrays. Fields of a tensor
+/// entry other than `dtype`, `shape` and `data_offsets` are ignored, as the Hugging Face
+/// reader does. Data is assumed little-endian (byte-swapped on big-endian hosts).
 ///
 /// ```swift
 /// let file = try SafeTensorsFile(contentsOf: "model.safetensors")
