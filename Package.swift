@@ -77,7 +77,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["gru4rec", "GRU4Rec", "GRU4RecTestSupport"]
+            dependencies: ["gru4rec", "GRU4Rec", "GRU4RecTestSupport"],
+            exclude: ["Python"]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -1,16 +1,33 @@
 #include "ckernels.h"
 #include <math.h>
 
-#if defined(__x86_64__) && defined(__clang__) && defined(__linux__)
-#define G4R_CLONES __attribute__((target_clones("avx512f,avx512dq,avx512vl,avx2,fma", "avx2,fma", "default")))
-#else
-#define G4R_CLONES
+/* Each kernel body is written once (NAME_impl, always inlined) and compiled for
+   AVX-512, AVX2+FMA and baseline x86-64; the public NAME picks one variant, chosen
+   once per process from the CPU's features, so every call in a process uses the same
+   variant (the variants round differently: FMA or not). */
+#if defined(__x86_64__) && defined(__clang__)
+static int g4r_level_cache = -1;
+static int g4r_level(void) {
+    int level = __atomic_load_n(&g4r_level_cache, __ATOMIC_RELAXED);
+    if (level < 0) {
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) level = 2;
+        else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
+        else level = 0;
+        __atomic_store_n(&g4r_level_cache, level, __ATOMIC_RELAXED);
+    }
+    return level;
+}
 #endif
+#define G4R_IMPL static inline __attribute__((always_inline))
 
 /* exp(x) by range reduction x = k ln2 + r and a degree-6 polynomial (Cephes expf),
-   written without branches so loops vectorise. Relative error about 1e-7. */
+   written without branches so loops vectorise. Relative error about 1e-7.
+   Inputs below -80 give exactly 0, so results never enter the subnormal range
+   (e^-80 is 1.8e-35: nothing it adds to a softmax sum is visible). */
 static inline float g4r_expf(float x) {
-    x = fminf(fmaxf(x, -87.3f), 88.7f);
+    float keep = x < -80.0f ? 0.0f : 1.0f;
+    x = fminf(fmaxf(x, -80.0f), 88.7f);
     float k = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
     float r = x - k * 0.693359375f;
     r = r - k * -2.12194440e-4f;
@@ -24,14 +41,14 @@ static inline float g4r_expf(float x) {
     int ki = (int)k;
     union { float f; int i; } u;
     u.i = (ki + 127) << 23;
-    return y * u.f;
+    return y * u.f * keep;
 }
 
 static inline float g4r_sigmoid(float x) { return 1.0f / (1.0f + g4r_expf(-x)); }
 static inline float g4r_tanh(float x) { float e = g4r_expf(-2.0f * fabsf(x)); float t = (1.0f - e) / (1.0f + e); return copysignf(t, x); }
 
-G4R_CLONES
-void g4r_adagrad(float *theta, const float *grad, float *acc, float *mom, size_t n, float lr, float mu, float eps) {
+G4R_IMPL
+void g4r_adagrad_impl(float *theta, const float *grad, float *acc, float *mom, size_t n, float lr, float mu, float eps) {
     if (mom) {
         for (size_t j = 0; j < n; j++) {
             float g = grad[j];
@@ -51,13 +68,13 @@ void g4r_adagrad(float *theta, const float *grad, float *acc, float *mom, size_t
     }
 }
 
-G4R_CLONES
-void g4r_exp(float *x, size_t n) {
+G4R_IMPL
+void g4r_exp_impl(float *x, size_t n) {
     for (size_t j = 0; j < n; j++) x[j] = g4r_expf(x[j]);
 }
 
-G4R_CLONES
-float g4r_xe_row(const float *row, const float *shift, size_t n, size_t t, float *grad, float inv_d) {
+G4R_IMPL
+float g4r_xe_row_impl(const float *row, const float *shift, size_t n, size_t t, float *grad, float inv_d) {
     /* Reductions may be reordered (max is exact; the sum changes by rounding only). */
     float m = -INFINITY;
     if (shift) {
@@ -79,8 +96,8 @@ float g4r_xe_row(const float *row, const float *shift, size_t n, size_t t, float
     return -logf(pt + 1e-24f);
 }
 
-G4R_CLONES
-void g4r_gru_gates(const float *a, const float *c, const float *h, float *gates, float *cn, float *hout, size_t H) {
+G4R_IMPL
+void g4r_gru_gates_impl(const float *a, const float *c, const float *h, float *gates, float *cn, float *hout, size_t H) {
     for (size_t j = 0; j < H; j++) {
         float r = g4r_sigmoid(a[j] + c[j]);
         float z = g4r_sigmoid(a[H + j] + c[H + j]);
@@ -91,8 +108,8 @@ void g4r_gru_gates(const float *a, const float *c, const float *h, float *gates,
     }
 }
 
-G4R_CLONES
-float g4r_bprmax_row(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d) {
+G4R_IMPL
+float g4r_bprmax_row_impl(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d) {
     float *o = scratch, *d = scratch + n, *g = scratch + 2 * n;
     if (n < 2) { for (size_t j = 0; j < n; j++) grad[j] = 0; return 0; }
     if (elu_alpha > 0) {
@@ -141,3 +158,55 @@ float g4r_bprmax_row(const float *row, size_t n, size_t t, float elu_alpha, floa
     grad[t] = dt * d[t] * inv_d;
     return loss;
 }
+
+/* The variants and the public entry points. */
+#if defined(__x86_64__) && defined(__clang__)
+__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))) static void g4r_adagrad_avx512(float *theta, const float *grad, float *acc, float *mom, size_t n, float lr, float mu, float eps) { g4r_adagrad_impl(theta, grad, acc, mom, n, lr, mu, eps); }
+__attribute__((target("avx2,fma"))) static void g4r_adagrad_avx2(float *theta, const float *grad, float *acc, float *mom, size_t n, float lr, float mu, float eps) { g4r_adagrad_impl(theta, grad, acc, mom, n, lr, mu, eps); }
+static void g4r_adagrad_base(float *theta, const float *grad, float *acc, float *mom, size_t n, float lr, float mu, float eps) { g4r_adagrad_impl(theta, grad, acc, mom, n, lr, mu, eps); }
+void g4r_adagrad(float *theta, const float *grad, float *acc, float *mom, size_t n, float lr, float mu, float eps) {
+    switch (g4r_level()) { case 2: g4r_adagrad_avx512(theta, grad, acc, mom, n, lr, mu, eps); break; case 1: g4r_adagrad_avx2(theta, grad, acc, mom, n, lr, mu, eps); break; default: g4r_adagrad_base(theta, grad, acc, mom, n, lr, mu, eps); }
+}
+#else
+void g4r_adagrad(float *theta, const float *grad, float *acc, float *mom, size_t n, float lr, float mu, float eps) { g4r_adagrad_impl(theta, grad, acc, mom, n, lr, mu, eps); }
+#endif
+#if defined(__x86_64__) && defined(__clang__)
+__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))) static void g4r_exp_avx512(float *x, size_t n) { g4r_exp_impl(x, n); }
+__attribute__((target("avx2,fma"))) static void g4r_exp_avx2(float *x, size_t n) { g4r_exp_impl(x, n); }
+static void g4r_exp_base(float *x, size_t n) { g4r_exp_impl(x, n); }
+void g4r_exp(float *x, size_t n) {
+    switch (g4r_level()) { case 2: g4r_exp_avx512(x, n); break; case 1: g4r_exp_avx2(x, n); break; default: g4r_exp_base(x, n); }
+}
+#else
+void g4r_exp(float *x, size_t n) { g4r_exp_impl(x, n); }
+#endif
+#if defined(__x86_64__) && defined(__clang__)
+__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))) static float g4r_xe_row_avx512(const float *row, const float *shift, size_t n, size_t t, float *grad, float inv_d) { return g4r_xe_row_impl(row, shift, n, t, grad, inv_d); }
+__attribute__((target("avx2,fma"))) static float g4r_xe_row_avx2(const float *row, const float *shift, size_t n, size_t t, float *grad, float inv_d) { return g4r_xe_row_impl(row, shift, n, t, grad, inv_d); }
+static float g4r_xe_row_base(const float *row, const float *shift, size_t n, size_t t, float *grad, float inv_d) { return g4r_xe_row_impl(row, shift, n, t, grad, inv_d); }
+float g4r_xe_row(const float *row, const float *shift, size_t n, size_t t, float *grad, float inv_d) {
+    switch (g4r_level()) { case 2: return g4r_xe_row_avx512(row, shift, n, t, grad, inv_d); case 1: return g4r_xe_row_avx2(row, shift, n, t, grad, inv_d); default: return g4r_xe_row_base(row, shift, n, t, grad, inv_d); }
+}
+#else
+float g4r_xe_row(const float *row, const float *shift, size_t n, size_t t, float *grad, float inv_d) { return g4r_xe_row_impl(row, shift, n, t, grad, inv_d); }
+#endif
+#if defined(__x86_64__) && defined(__clang__)
+__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))) static void g4r_gru_gates_avx512(const float *a, const float *c, const float *h, float *gates, float *cn, float *hout, size_t H) { g4r_gru_gates_impl(a, c, h, gates, cn, hout, H); }
+__attribute__((target("avx2,fma"))) static void g4r_gru_gates_avx2(const float *a, const float *c, const float *h, float *gates, float *cn, float *hout, size_t H) { g4r_gru_gates_impl(a, c, h, gates, cn, hout, H); }
+static void g4r_gru_gates_base(const float *a, const float *c, const float *h, float *gates, float *cn, float *hout, size_t H) { g4r_gru_gates_impl(a, c, h, gates, cn, hout, H); }
+void g4r_gru_gates(const float *a, const float *c, const float *h, float *gates, float *cn, float *hout, size_t H) {
+    switch (g4r_level()) { case 2: g4r_gru_gates_avx512(a, c, h, gates, cn, hout, H); break; case 1: g4r_gru_gates_avx2(a, c, h, gates, cn, hout, H); break; default: g4r_gru_gates_base(a, c, h, gates, cn, hout, H); }
+}
+#else
+void g4r_gru_gates(const float *a, const float *c, const float *h, float *gates, float *cn, float *hout, size_t H) { g4r_gru_gates_impl(a, c, h, gates, cn, hout, H); }
+#endif
+#if defined(__x86_64__) && defined(__clang__)
+__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))) static float g4r_bprmax_row_avx512(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d) { return g4r_bprmax_row_impl(row, n, t, elu_alpha, bpreg, grad, scratch, inv_d); }
+__attribute__((target("avx2,fma"))) static float g4r_bprmax_row_avx2(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d) { return g4r_bprmax_row_impl(row, n, t, elu_alpha, bpreg, grad, scratch, inv_d); }
+static float g4r_bprmax_row_base(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d) { return g4r_bprmax_row_impl(row, n, t, elu_alpha, bpreg, grad, scratch, inv_d); }
+float g4r_bprmax_row(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d) {
+    switch (g4r_level()) { case 2: return g4r_bprmax_row_avx512(row, n, t, elu_alpha, bpreg, grad, scratch, inv_d); case 1: return g4r_bprmax_row_avx2(row, n, t, elu_alpha, bpreg, grad, scratch, inv_d); default: return g4r_bprmax_row_base(row, n, t, elu_alpha, bpreg, grad, scratch, inv_d); }
+}
+#else
+float g4r_bprmax_row(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d) { return g4r_bprmax_row_impl(row, n, t, elu_alpha, bpreg, grad, scratch, inv_d); }
+#endif
