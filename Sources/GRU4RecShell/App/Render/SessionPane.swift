@@ -1,0 +1,50 @@
+/// The live session: every click numbered, with the rank the model gave the
+/// item just before it was clicked and a dot when that rank was within the
+/// top-k (the first click has no prediction: "—").
+///
+///     ┌─ Session · 3 clicks ──────┐
+///     │  # item          rank     │
+///     │  1 Red mug          —     │
+///     │  2 Blue mug        #3 ●   │
+enum SessionPane {
+    static func draw(_ state: ShellState, in rect: Rect, focused: Bool, into buffer: inout ScreenBuffer) {
+        let steps = state.trace.steps
+        let title = steps.isEmpty ? "Session" : "Session · \(plural(steps.count, "click"))"
+        buffer.box(rect, title: title, focused: focused, style: focused ? Theme.focusedBox : Theme.box)
+        let inner = rect.interior
+        guard inner.width > 0, inner.height > 0, let d = state.directory else { return }
+
+        let numberWidth = max(2, String(steps.count).count)
+        let rankWidth = 7
+        let nameWidth = max(0, inner.width - numberWidth - rankWidth - 2 - 3)
+        buffer.putRow([
+            Column(text: "#", width: numberWidth, align: .right, style: Theme.header),
+            Column(text: "item", width: nameWidth, style: Theme.header),
+            Column(text: "rank", width: rankWidth, align: .right, style: Theme.header),
+        ], x: inner.x, y: inner.y)
+
+        let listRect = ShellLayout.listRect(of: .session, in: rect)
+        guard !steps.isEmpty else {
+            let lines = ["no clicks yet:", "Enter or a click on a catalog", "item adds it to the session"]
+            for (k, line) in lines.enumerated() where k < listRect.height {
+                buffer.put(fit(line, listRect.width), x: listRect.x, y: listRect.y + k, style: Theme.dim)
+            }
+            return
+        }
+        let list = state.sessionList.fitted(count: steps.count, visibleRows: listRect.height)
+        for index in list.visibleRange {
+            let step = steps[index]
+            let y = listRect.y + index - list.offset
+            let isSelected = index == list.selected && focused
+            let base = isSelected ? Theme.selected : Theme.plain
+            if isSelected { buffer.fill(Rect(x: listRect.x, y: y, width: listRect.width, height: 1), style: base) }
+            let hit = step.rankBefore.map { $0 <= Double(state.topK) } ?? false
+            buffer.putRow([
+                Column(text: String(index + 1), width: numberWidth, align: .right, style: isSelected ? base : Theme.dim),
+                Column(text: d.names[step.item], width: nameWidth, style: base),
+                Column(text: rankText(step.rankBefore), width: rankWidth, align: .right, style: base),
+                Column(text: hit ? "●" : "", width: 1, style: isSelected ? base : Theme.hit),
+            ], x: listRect.x, y: y)
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+
+extension Shell {
+    /// Draws the whole screen: a pure function of the state and the size.
+    ///
+    /// Below 80x24 only a "terminal too small" message is drawn. Each pane is
+    /// drawn by its own function of the state and its rectangle.
+    public static func render(_ state: ShellState, width: Int, height: Int) -> ScreenBuffer {
+        var buffer = ScreenBuffer(width: width, height: height)
+        let layout = ShellLayout(width: width, height: height, view: state.view, topK: state.topK)
+        guard !layout.isTooSmall else {
+            drawTooSmall(into: &buffer)
+            return buffer
+        }
+        drawTabBar(state, layout, into: &buffer)
+        for (pane, rect) in layout.panes {
+            let focused = pane == state.focus && !state.commandLine.isActive
+            switch pane {
+            case .catalog: CatalogPane.draw(state, in: rect, focused: focused, into: &buffer)
+            case .session: SessionPane.draw(state, in: rect, focused: focused, into: &buffer)
+            case .suggestions: SuggestionsPane.draw(state, in: rect, focused: focused, into: &buffer)
+            case .hidden: HiddenStatePane.draw(state, in: rect, focused: focused, into: &buffer)
+            case .replay: ReplayPane.draw(state, in: rect, focused: focused, into: &buffer)
+            case .metrics: ReplayPane.drawMetrics(state, in: rect, into: &buffer)
+            case .training: TrainingView.drawFacts(state, in: rect, focused: focused, into: &buffer)
+            case .help: HelpView.draw(state, in: rect, into: &buffer)
+            }
+        }
+        if state.view == .training { TrainingView.drawCharts(state, in: layout.charts, into: &buffer) }
+        drawMessageLine(state, in: layout.messageLine, into: &buffer)
+        drawCommandLine(state, in: layout.commandLine, into: &buffer)
+        drawStatusLine(state, in: layout.statusLine, into: &buffer)
+        return buffer
+    }
+
+    /// Where the terminal cursor belongs (on the command line or in the
+    /// catalog filter while they are edited), or `nil` to hide it.
+    public static func cursorPosition(_ state: ShellState, width: Int, height: Int) -> (x: Int, y: Int)? {
+        let layout = ShellLayout(width: width, height: height, view: state.view, topK: state.topK)
+        guard !layout.isTooSmall else { return nil }
+        if state.commandLine.isActive {
+            let before = String(state.commandLine.text.prefix(state.commandLine.cursor))
+            return (min(width - 1, layout.commandLine.x + 1 + DisplayWidth.of(before)), layout.commandLine.y)
+        }
+        if state.isEditingFilter, let rect = layout.rect(of: .catalog) {
+            let inner = rect.interior
+            return (min(inner.maxX - 1, inner.x + 1 + DisplayWidth.of(state.catalogFilter)), inner.y)
+        }
+        return nil
+    }
+
+    static func drawTooSmall(into buffer: inout ScreenBuffer) {
+        let lines = [
+            "terminal too small (need \(ShellLayout.minimumWidth)x\(ShellLayout.minimumHeight))",
+            "now \(buffer.width)x\(buffer.height): enlarge the window, or press q to quit",
+        ]
+        let top = max(0, (buffer.height - lines.count) / 2)
+        for (k, line) in lines.enumerated() {
+            let w = DisplayWidth.of(line)
+            buffer.put(line, x: max(0, (buffer.width - w) / 2), y: top + k, style: k == 0 ? Theme.error : Theme.plain)
+        }
+    }
+
+    static func drawTabBar(_ state: ShellState, _ layout: ShellLayout, into buffer: inout ScreenBuffer) {
+        let bar = layout.tabBar
+        buffer.fill(bar, style: Theme.tabBar)
+        buffer.put(" gru4rec", x: bar.x, y: bar.y, style: Theme.tabBar.bolded)
+        for tab in layout.tabs() {
+            buffer.put(tab.label, x: bar.x + tab.x, y: bar.y, style: tab.view == state.view ? Theme.activeTab : Theme.tabBar)
+        }
+        var settings = "top \(state.topK) · exclude \(state.excludeSessionItems ? "on" : "off")"
+        if let layers = state.loaded?.model.layers.count { settings += " · layer \(state.layer + 1)/\(layers)" }
+        if state.replay.playing { settings = "▶ playing · " + settings }
+        let end = (layout.tabs().last.map { $0.x + $0.label.count } ?? 0) + 2
+        let w = DisplayWidth.of(settings)
+        if bar.width - end > w + 1 { buffer.put(settings, x: bar.maxX - w - 1, y: bar.y, style: Theme.tabBar) }
+    }
+
+    static func drawMessageLine(_ state: ShellState, in rect: Rect, into buffer: inout ScreenBuffer) {
+        if state.commandLine.isActive, !state.commandLine.candidates.isEmpty {
+            let shown = state.commandLine.candidates.map { $0.split(separator: " ", maxSplits: 1).last.map(String.init) ?? $0 }
+            buffer.put(fit(shown.joined(separator: "  "), rect.width), x: rect.x, y: rect.y, style: Theme.dim)
+            return
+        }
+        guard let notice = state.notice else { return }
+        switch notice.kind {
+        case .error:
+            var text = "✗ " + notice.text
+            if let hint = notice.hint { text += " — " + hint }
+            buffer.put(fit(text, rect.width), x: rect.x, y: rect.y, style: Theme.error)
+            if let hint = notice.hint {
+                // The hint in a quieter style after the error itself.
+                let start = DisplayWidth.of("✗ " + notice.text + " — ")
+                if start < rect.width {
+                    buffer.put(fit(hint, rect.width - start), x: rect.x + start, y: rect.y, style: Theme.plain)
+                }
+            }
+        case .info:
+            buffer.put(fit(notice.text, rect.width), x: rect.x, y: rect.y, style: Theme.info)
+        }
+    }
+
+    static func drawCommandLine(_ state: ShellState, in rect: Rect, into buffer: inout ScreenBuffer) {
+        let line = state.commandLine
+        if line.isActive {
+            buffer.put(":", x: rect.x, y: rect.y, style: Theme.title)
+            // Show the end of a line too long for the screen.
+            let room = rect.width - 2
+            var text = line.text
+            while DisplayWidth.of(text) > room, !text.isEmpty { text.removeFirst() }
+            buffer.put(text, x: rect.x + 1, y: rect.y, maxWidth: rect.width - 1)
+        } else if state.isEditingFilter {
+            buffer.put(fit("filter: type to narrow the catalog · Enter adds the item · Esc clears", rect.width),
+                       x: rect.x, y: rect.y, style: Theme.dim)
+        } else {
+            buffer.put(fit(": command (Tab completes) · / filter catalog · ? help", rect.width),
+                       x: rect.x, y: rect.y, style: Theme.dim)
+        }
+    }
+
+    static func drawStatusLine(_ state: ShellState, in rect: Rect, into buffer: inout ScreenBuffer) {
+        buffer.fill(rect, style: Theme.statusBar)
+        var left: String
+        if let loaded = state.loaded {
+            let model = loaded.model
+            left = " \(loaded.name) · \(plural(model.itemCount, "item")) · layers \(model.layers.map(String.init).joined(separator: "/"))"
+            if let loss = finalLoss(loaded) { left += " · loss " + String(format: "%.3f", loss) }
+        } else {
+            left = " no model loaded"
+        }
+        if let u = state.lastUpdateSeconds {
+            left += " · update " + milliseconds(u)
+            if let r = state.lastRenderSeconds { left += " + draw " + milliseconds(r) }
+        }
+        buffer.put(left, x: rect.x, y: rect.y, style: Theme.statusBar, maxWidth: rect.width)
+        let room = rect.width - DisplayWidth.of(left) - 2
+        let hints = [
+            "click/Enter add · Tab focus · : command · ? help · q quit ",
+            "Tab focus · : command · ? help · q quit ",
+            "? help · q quit ",
+        ].first { DisplayWidth.of($0) <= room }
+        if let hints {
+            buffer.put(hints, x: rect.maxX - DisplayWidth.of(hints), y: rect.y, style: Theme.statusBar)
+        }
+    }
+
+    /// The training loss to show: the model file's, else the log's last epoch.
+    static func finalLoss(_ loaded: LoadedModel) -> Double? {
+        if let loss = loaded.facts.finalLoss, loss.isFinite { return loss }
+        for record in (loaded.trainingLog ?? []).reversed() {
+            if case .epoch(_, let loss, _, _, _, _, _) = record, loss.isFinite { return loss }
+        }
+        return nil
+    }
+
+    static func milliseconds(_ seconds: Double) -> String {
+        let ms = seconds * 1000
+        return ms < 10 ? String(format: "%.2f ms", ms) : String(format: "%.0f ms", ms)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRU4Rec
+
+/// One click of the live session and what it did to the network.
+public struct SessionStep: Equatable, Sendable {
+    /// The clicked item (catalog index).
+    public var item: Int
+    /// The rank (standard ties: 1 + items scoring strictly higher) the model
+    /// gave this item just before it was clicked; `nil` for the first click,
+    /// which nothing predicts (as in the evaluation protocol).
+    public var rankBefore: Double?
+    /// Hidden state after the click, per layer.
+    public var hidden: [[Float]]
+    /// Reset-gate activations r of the click's step, per layer.
+    public var resetGate: [[Float]]
+    /// Update-gate activations z of the click's step, per layer.
+    public var updateGate: [[Float]]
+}
+
+/// The live session's history and its current scores: everything the panes
+/// show about the session, computed by `update` and read by `render`.
+public struct SessionTrace: Equatable, Sendable {
+    /// The clicks, oldest first.
+    public internal(set) var steps: [SessionStep] = []
+    /// Scores of every item after the last click (empty before the first).
+    public internal(set) var scores: [Float] = []
+    /// Scores before the last click (empty with fewer than two clicks): the
+    /// reference for the suggestions' movement.
+    public internal(set) var previousScores: [Float] = []
+    /// log(sum(exp(scores))): softmax probabilities are exp(score - logSumExp).
+    public internal(set) var logSumExp: Double = 0
+
+    public init() {}
+
+    /// The clicked items, oldest first.
+    public var items: [Int] { steps.map(\.item) }
+
+    /// The rank of `item` under `scores` (standard ties), or `nil` when there are no scores.
+    static func rank(of item: Int, in scores: [Float]) -> Double? {
+        guard item >= 0, item < scores.count else { return nil }
+        return scores.withUnsafeBufferPointer { p -> Double? in
+            guard let base = p.baseAddress else { return nil }
+            return rankOfTarget(base, count: p.count, target: item, mode: .standard)
+        }
+    }
+
+    /// The top `k` items under `scores`, best first, skipping `excluded`.
+    static func top(_ k: Int, of scores: [Float], excluding excluded: Set<Int>) -> [(item: Int, score: Float)] {
+        guard k > 0 else { return [] }
+        return scores.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return [] }
+            return topK(base, count: p.count, k: k, excluded: excluded)
+        }
+    }
+
+    /// log(sum(exp(s))) computed stably.
+    static func logSumExp(_ scores: [Float]) -> Double {
+        guard let m = scores.max() else { return 0 }
+        let top = Double(m)
+        var sum = 0.0
+        for s in scores { sum += exp(Double(s) - top) }
+        return top + log(sum)
+    }
+
+    /// Records one fed step: the rank the item had before, the new state and scores.
+    mutating func record(_ step: LiveStep, scoresAfter: [Float]) {
+        let rank = steps.isEmpty ? nil : Self.rank(of: step.item, in: scores)
+        steps.append(SessionStep(
+            item: step.item, rankBefore: rank, hidden: step.hidden, resetGate: step.resetGate,
+            updateGate: step.updateGate))
+        previousScores = steps.count > 1 ? scores : []
+        scores = scoresAfter
+        logSumExp = Self.logSumExp(scoresAfter)
+    }
+}
+
+/// The network's live session, kept inside the state value with
+/// copy-on-write: `LiveSession` is a reference type, so before a change the
+/// engine makes sure it is the only owner, and a copy (an older state value
+/// kept by a test, say) gets its own session rebuilt by re-feeding the items.
+struct SessionEngine {
+    private final class Box {
+        let live: LiveSession
+        init(_ live: LiveSession) { self.live = live }
+    }
+
+    private var box: Box
+
+    init(model: GRU4RecModel) {
+        box = Box(LiveSession(model: model))
+    }
+
+    var model: GRU4RecModel { box.live.model }
+    /// The items fed so far.
+    var items: [Int] { box.live.items }
+
+    /// The live session, owned by this value alone.
+    private mutating func unique() -> LiveSession {
+        if !isKnownUniquelyReferenced(&box) {
+            let fresh = LiveSession(model: box.live.model)
+            for item in box.live.items { fresh.feed(item) }
+            box = Box(fresh)
+        }
+        return box.live
+    }
+
+    /// One click: one GRU step and one scoring pass, recorded in `trace`.
+    mutating func click(_ item: Int, into trace: inout SessionTrace) {
+        let live = unique()
+        let step = live.feed(item)
+        trace.record(step, scoresAfter: live.scores())
+    }
+
+    /// Feeds `items` from an empty session, rebuilding `trace` from scratch
+    /// (for undo, remove and reset: "what if that click had not happened").
+    mutating func replace(with items: [Int], trace: inout SessionTrace) {
+        if isKnownUniquelyReferenced(&box) {
+            box.live.reset()
+        } else {
+            box = Box(LiveSession(model: box.live.model))
+        }
+        let live = box.live
+        trace = SessionTrace()
+        for item in items {
+            let step = live.feed(item)
+            trace.record(step, scoresAfter: live.scores())
+        }
+    }
+}

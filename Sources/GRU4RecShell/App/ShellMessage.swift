@@ -1,0 +1,54 @@
+import GRU4Rec
+
+/// Everything that can happen to the shell. The runtime turns terminal
+/// input, readline callbacks, the clock and the results of effects into
+/// these and hands them to `Shell.update`.
+public enum ShellMessage {
+    /// A key, mouse action or resize from the terminal backend. (`.tick` is
+    /// ignored here: send `.tick(now:)`, which carries the time.)
+    case input(InputEvent)
+    /// The readline bridge's line changed: the whole text and the cursor, in
+    /// characters from the start of the line.
+    case lineEdited(text: String, cursor: Int)
+    /// The readline bridge accepted a line (Enter): run it as a command.
+    case lineSubmitted(String)
+    /// The readline bridge abandoned the line (Escape, Ctrl-G, Ctrl-C).
+    case lineCancelled
+    /// Run one command line directly (scripted mode, tests).
+    case command(String)
+    /// The clock: `now` is monotonic time in seconds (any origin). Drives
+    /// replay auto-play; the runtime sends it when a timer it was asked to
+    /// start fires (and may send it more often).
+    case tick(now: Double)
+    /// How long the runtime's last `update` and `render` took, in seconds,
+    /// for the status line (library code never reads the clock itself).
+    case measured(updateSeconds: Double, renderSeconds: Double)
+    /// The result of a `.loadModel` effect.
+    case modelLoaded(path: String, Result<LoadedModel, ShellFailure>)
+    /// The result of a `.loadSessions` effect.
+    case sessionsLoaded(path: String, Result<SessionData, ShellFailure>)
+    /// The result of a `.writeFile` effect (`error` is `nil` on success).
+    case fileWritten(path: String, what: String, error: ShellFailure?)
+}
+
+/// A side effect `update` asks the runtime to perform. File effects are
+/// performed by `Shell.perform(_:environment:)`, which answers with a
+/// message; the others concern the runtime itself.
+public enum ShellEffect: Equatable {
+    /// Load a model file (answer: `.modelLoaded`).
+    case loadModel(path: String)
+    /// Load a sessions file for replay, mapped to `catalog` (answer: `.sessionsLoaded`).
+    case loadSessions(path: String, catalog: ItemCatalog)
+    /// Write a file (answer: `.fileWritten`); `what` names it for messages.
+    case writeFile(path: String, contents: [UInt8], what: String)
+    /// Leave the shell.
+    case quit
+    /// Send `.tick(now:)` about every `intervalMilliseconds` until `.stopTimer`
+    /// (replaces a running timer).
+    case startTimer(intervalMilliseconds: Int)
+    case stopTimer
+    /// The command line got focus: route keys to readline, starting from `text`.
+    case startLineEditing(text: String)
+    /// The command line lost focus: keys go to `update` again.
+    case stopLineEditing
+}

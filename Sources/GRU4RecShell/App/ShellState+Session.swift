@@ -1,0 +1,141 @@
+import Foundation
+import GRU4Rec
+
+/// Changes to the model, the live session and what is derived from them.
+/// Called only from `Shell.update`.
+extension ShellState {
+    /// Shows `model`: a new catalog, an empty session, layer 1, no replay.
+    mutating func install(_ model: LoadedModel) {
+        loaded = model
+        directory = ItemDirectory(model)
+        engine = SessionEngine(model: model.model)
+        trace = SessionTrace()
+        layer = 0
+        replay = ReplayState(speedMilliseconds: replay.speedMilliseconds)
+        sessions = nil
+        refreshCatalog()
+        refreshSuggestions()
+    }
+
+    /// Adds one click: one GRU step, one scoring pass and a top-k.
+    mutating func click(_ item: Int) {
+        guard var engine else { return }
+        self.engine = nil  // keep the engine uniquely owned while it changes
+        engine.click(item, into: &trace)
+        self.engine = engine
+        refreshSuggestions()
+        sessionList.resize(count: trace.steps.count, visibleRows: sessionList.visibleRows)
+        sessionList.end()
+    }
+
+    /// Replaces the session by `items`, re-feeding from an empty state.
+    mutating func refeed(_ items: [Int]) {
+        guard var engine else { return }
+        self.engine = nil
+        engine.replace(with: items, trace: &trace)
+        self.engine = engine
+        refreshSuggestions()
+    }
+
+    /// Recomputes the top-k (and each one's movement) from the stored scores.
+    mutating func refreshSuggestions() {
+        guard !trace.scores.isEmpty else {
+            suggestions = []
+            return
+        }
+        let items = trace.items
+        let excluded = excludeSessionItems ? Set(items) : []
+        let top = SessionTrace.top(topK, of: trace.scores, excluding: excluded)
+        var previousPlace: [Int: Int] = [:]
+        if !trace.previousScores.isEmpty {
+            let before = excludeSessionItems ? Set(items.dropLast()) : []
+            for (place, entry) in SessionTrace.top(topK, of: trace.previousScores, excluding: before).enumerated() {
+                previousPlace[entry.item] = place
+            }
+        }
+        suggestions = top.enumerated().map { place, entry in
+            let movement: Suggestion.Movement
+            if let old = previousPlace[entry.item] {
+                movement = old == place ? .same : (old > place ? .up(old - place) : .down(place - old))
+            } else {
+                movement = .new
+            }
+            return Suggestion(
+                item: entry.item, score: entry.score,
+                probability: exp(Double(entry.score) - trace.logSumExp), movement: movement)
+        }
+    }
+
+    /// Re-filters the catalog, keeping the selected item selected when it is still listed.
+    mutating func refreshCatalog() {
+        let selected = selectedCatalogItem
+        catalogRows = directory?.filter(catalogFilter) ?? []
+        var list = ScrollList(count: catalogRows.count, visibleRows: catalogList.visibleRows)
+        if let selected, let row = catalogRows.firstIndex(of: selected) { list.select(row) }
+        catalogList = list
+    }
+
+    /// Sizes every list to the current layout (counts and visible rows).
+    mutating func syncLists() {
+        let layout = ShellLayout(width: width, height: height, view: view, topK: topK)
+        catalogList = catalogList.fitted(count: catalogRows.count, visibleRows: layout.listRows(of: .catalog))
+        sessionList = sessionList.fitted(count: trace.steps.count, visibleRows: layout.listRows(of: .session))
+        suggestionList = suggestionList.fitted(count: suggestions.count, visibleRows: layout.listRows(of: .suggestions))
+        replayList = replayList.fitted(count: replayItems?.count ?? 0, visibleRows: layout.listRows(of: .replay))
+        if !layout.focusable.isEmpty, !layout.focusable.contains(focus) { focus = layout.focusable[0] }
+        layer = min(layer, max(0, (loaded?.model.layers.count ?? 1) - 1))
+    }
+
+    // MARK: Messages
+
+    /// Shows information in the message line.
+    mutating func inform(_ text: String) {
+        noticeSerial += 1
+        notice = Notice(kind: .info, text: text, hint: nil, serial: noticeSerial)
+    }
+
+    /// Shows an error (and its hint) in the message line.
+    mutating func fail(_ failure: ShellFailure) {
+        noticeSerial += 1
+        notice = Notice(kind: .error, text: failure.message, hint: failure.hint, serial: noticeSerial)
+    }
+
+    mutating func fail(_ text: String, hint: String? = nil) {
+        fail(ShellFailure(text, hint: hint))
+    }
+
+    // MARK: Effect results
+
+    mutating func modelLoaded(path: String, _ result: Result<LoadedModel, ShellFailure>) -> [ShellEffect] {
+        switch result {
+        case .failure(let failure):
+            fail(failure)
+            return []
+        case .success(let model):
+            var effects: [ShellEffect] = replay.playing ? [.stopTimer] : []
+            let sessionsPath = self.sessionsPath
+            install(model)
+            view = .main
+            focus = .catalog
+            inform("loaded \(model.name): \(model.model.itemCount) items, layers \(model.model.layers.map(String.init).joined(separator: "/"))")
+            if let sessionsPath {
+                effects.append(.loadSessions(path: sessionsPath, catalog: model.model.catalog))
+            }
+            return effects
+        }
+    }
+
+    mutating func sessionsLoaded(path: String, _ result: Result<SessionData, ShellFailure>) {
+        switch result {
+        case .failure(let failure):
+            fail(failure)
+        case .success(let data):
+            sessions = data
+            sessionsPath = path
+            replay = ReplayState(speedMilliseconds: replay.speedMilliseconds)
+            var text = "loaded \(data.sessionCount) sessions from \(path)"
+            if data.droppedUnknownItems > 0 { text += " (\(data.droppedUnknownItems) events of unknown items dropped)" }
+            inform(text)
+        }
+    }
+}

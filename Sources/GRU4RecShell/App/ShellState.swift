@@ -1,0 +1,253 @@
+import GRU4Rec
+
+/// The shell's screens.
+public enum ShellView: String, CaseIterable, Sendable {
+    /// Catalog, session, suggestions and hidden state.
+    case main
+    /// Training curves, hyperparameters and final metrics.
+    case training
+    /// Step through a real session and measure the model on it.
+    case replay
+    /// Commands and keys.
+    case help
+
+    /// The tab label.
+    var title: String {
+        switch self {
+        case .main: return "Session"
+        case .training: return "Training"
+        case .replay: return "Replay"
+        case .help: return "Help"
+        }
+    }
+
+    /// Resolves a `view` argument (`session` is another name for `main`).
+    static func named(_ name: String) -> ShellView? {
+        switch name.lowercased() {
+        case "main", "session": return .main
+        case "training", "train": return .training
+        case "replay": return .replay
+        case "help": return .help
+        default: return nil
+        }
+    }
+
+    /// The names `view` accepts, for completion and hints.
+    static let names = ["main", "session", "training", "replay", "help"]
+}
+
+/// A focusable part of a view.
+public enum Pane: String, CaseIterable, Sendable {
+    case catalog, session, suggestions, hidden, replay, metrics, training, help
+}
+
+/// The one-line message under the panes: an error with a hint, or information.
+public struct Notice: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable { case info, error }
+    public var kind: Kind
+    public var text: String
+    public var hint: String?
+    /// Increases with every new notice, so that a repeated identical error
+    /// still counts as new (scripted mode uses it to spot failures).
+    public var serial: Int
+}
+
+/// The command line's text, cursor and history.
+public struct LineEditor: Equatable, Sendable {
+    /// Whether the command line has focus.
+    public internal(set) var isActive = false
+    public internal(set) var text = ""
+    /// Cursor position in characters (0...text.count).
+    public internal(set) var cursor = 0
+    /// Submitted lines, oldest first.
+    public internal(set) var history: [String] = []
+    /// While browsing history with Up/Down: the entry shown.
+    var historyIndex: Int?
+    /// Candidates of the last Tab completion, shown under the line.
+    public internal(set) var candidates: [String] = []
+}
+
+/// A replay of a real session from the sessions file.
+public struct ReplayState: Equatable, Sendable {
+    /// The replayed session (index into the sessions data), if any.
+    public internal(set) var sessionIndex: Int?
+    /// How many of its events have been fed into the live session.
+    public internal(set) var position = 0
+    /// Whether the live session still is exactly the replayed prefix (a
+    /// manual click, undo, remove or reset detaches it).
+    public internal(set) var attached = false
+    /// Whether auto-play is on.
+    public internal(set) var playing = false
+    /// Auto-play speed: milliseconds per step.
+    public internal(set) var speedMilliseconds = 500
+    /// When auto-play last stepped (`tick` time), if it did.
+    var lastStepTime: Double?
+    /// Rank of the true next item for every replayed (session, position):
+    /// the model had seen `position` events and `items[position]` came next.
+    /// Stepping back and forth over a position records it once.
+    public internal(set) var ranks: [ReplayKey: Double] = [:]
+
+    /// Running Recall@k over everything replayed (`nil` before any prediction).
+    public func recall(at k: Int) -> Double? {
+        guard !ranks.isEmpty else { return nil }
+        return Double(ranks.values.filter { $0 <= Double(k) }.count) / Double(ranks.count)
+    }
+
+    /// Running MRR@k over everything replayed (`nil` before any prediction).
+    public func mrr(at k: Int) -> Double? {
+        guard !ranks.isEmpty else { return nil }
+        return ranks.values.reduce(0) { $0 + ($1 <= Double(k) ? 1 / $1 : 0) } / Double(ranks.count)
+    }
+}
+
+/// A replayed prediction: session index and the number of events seen.
+public struct ReplayKey: Hashable, Sendable {
+    public var session: Int
+    public var position: Int
+
+    public init(session: Int, position: Int) {
+        self.session = session
+        self.position = position
+    }
+}
+
+/// A top-k suggestion after the current session.
+public struct Suggestion: Equatable, Sendable {
+    /// How a suggestion moved since the step before.
+    public enum Movement: Equatable, Sendable {
+        /// Not in the previous top-k (or there was no previous step).
+        case new
+        case same
+        /// Up by this many places.
+        case up(Int)
+        case down(Int)
+    }
+
+    public var item: Int
+    public var score: Float
+    /// Softmax probability over all item scores.
+    public var probability: Double
+    public var movement: Movement
+}
+
+/// The whole state of the shell: one value, changed only by `Shell.update`
+/// and drawn by `Shell.render`.
+///
+/// It holds the loaded model and live session (the only reference-typed
+/// parts, kept copy-on-write, see `SessionEngine`), everything derived from
+/// the session (`trace`, `suggestions`), the settings, the replay, and the
+/// UI's focus, lists, filter, command line and message.
+public struct ShellState {
+    // MARK: Terminal
+    /// The terminal size the layout (and mouse hit-testing) uses.
+    public internal(set) var width: Int
+    public internal(set) var height: Int
+    /// What the terminal can show; heat maps pick their glyphs by it.
+    public internal(set) var colorMode: ColorMode
+
+    // MARK: Model and session
+    public internal(set) var loaded: LoadedModel?
+    var directory: ItemDirectory?
+    var engine: SessionEngine?
+    /// The live session's clicks, states and scores.
+    public internal(set) var trace = SessionTrace()
+    /// The top-k after the current session.
+    public internal(set) var suggestions: [Suggestion] = []
+    /// The sessions file for replay, when one is loaded.
+    public internal(set) var sessions: SessionData?
+    public internal(set) var sessionsPath: String?
+
+    // MARK: Settings
+    /// How many suggestions to show (and the K of hit markers and replay metrics).
+    public internal(set) var topK = 10
+    /// Whether items already in the session are left out of the suggestions.
+    public internal(set) var excludeSessionItems = false
+    /// The GRU layer the hidden-state pane shows (0-based).
+    public internal(set) var layer = 0
+
+    // MARK: Replay
+    public internal(set) var replay = ReplayState()
+    /// The generator behind `replay random` (seeded, so replays repeat).
+    public internal(set) var random: SeededGenerator
+
+    // MARK: UI
+    public internal(set) var view: ShellView = .main
+    /// The view to return to when help closes.
+    var viewBeforeHelp: ShellView = .main
+    public internal(set) var focus: Pane = .catalog
+    /// The catalog filter (`/` or `find`): a case-insensitive substring of name or id.
+    public internal(set) var catalogFilter = ""
+    /// Whether keys go to the catalog filter.
+    public internal(set) var isEditingFilter = false
+    /// The catalog rows: item indices, most popular first, filtered.
+    public internal(set) var catalogRows: [Int] = []
+    public internal(set) var catalogList = ScrollList(count: 0, visibleRows: 0)
+    public internal(set) var sessionList = ScrollList(count: 0, visibleRows: 0)
+    public internal(set) var suggestionList = ScrollList(count: 0, visibleRows: 0)
+    public internal(set) var replayList = ScrollList(count: 0, visibleRows: 0)
+    /// First line shown in the help view and in the training view's facts.
+    public internal(set) var helpOffset = 0
+    public internal(set) var trainingOffset = 0
+    public internal(set) var commandLine = LineEditor()
+    public internal(set) var notice: Notice?
+    var noticeSerial = 0
+
+    // MARK: Runtime
+    /// How long the runtime's last update and render took (from `.measured`).
+    public internal(set) var lastUpdateSeconds: Double?
+    public internal(set) var lastRenderSeconds: Double?
+    /// Set by `quit` (the `.quit` effect is returned as well).
+    public internal(set) var quitRequested = false
+
+    /// A shell with no model yet (load one with the `.loadModel` effect or `load`).
+    ///
+    /// - Parameter seed: seeds `replay random`.
+    public init(width: Int = 120, height: Int = 40, colorMode: ColorMode = .twoFiftySix, seed: UInt64 = 1) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        self.colorMode = colorMode
+        random = SeededGenerator(seed: seed)
+        syncLists()
+    }
+
+    /// A shell showing `model`, with `sessions` (mapped to its catalog) for replay.
+    public init(
+        model: LoadedModel, sessions: SessionData? = nil, sessionsPath: String? = nil,
+        width: Int = 120, height: Int = 40, colorMode: ColorMode = .twoFiftySix, seed: UInt64 = 1
+    ) {
+        self.init(width: width, height: height, colorMode: colorMode, seed: seed)
+        install(model)
+        self.sessions = sessions
+        self.sessionsPath = sessionsPath ?? (sessions == nil ? nil : "sessions")
+        syncLists()
+    }
+
+    // MARK: Read-only conveniences for the runtime and tests
+
+    /// The items of the live session, oldest first.
+    public var sessionItems: [Int] { trace.items }
+
+    /// The id of catalog item `index`.
+    public func itemID(_ index: Int) -> String? {
+        guard let d = directory, index >= 0, index < d.count else { return nil }
+        return d.ids[index]
+    }
+
+    /// The display name of catalog item `index`.
+    public func itemName(_ index: Int) -> String? {
+        guard let d = directory, index >= 0, index < d.count else { return nil }
+        return d.names[index]
+    }
+
+    /// The catalog index of the item with this id.
+    public func itemIndex(id: String) -> Int? { loaded?.model.catalog.index(of: id) }
+
+    /// The item selected in the catalog, if any.
+    public var selectedCatalogItem: Int? { catalogList.selected.map { catalogRows[$0] } }
+
+    /// Items of the replayed session, or `nil` without a replay.
+    public var replayItems: [Int]? {
+        guard let data = sessions, let s = replay.sessionIndex, s < data.sessionCount else { return nil }
+        return data.sessionItems(s).map { Int($0) }
+    }
+}

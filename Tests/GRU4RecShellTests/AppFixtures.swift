@@ -1,0 +1,84 @@
+import Foundation
+import GRU4Rec
+import GRU4RecShell
+import GRU4RecTestSupport
+
+/// Shell states and environments built on the tiny seeded model.
+enum AppFixture {
+    /// The tiny model as the shell loads it, with names, a log and a path.
+    static func loaded(epochs: Int = 6, withLog: Bool = true) -> (LoadedModel, SessionData) {
+        let tiny = TinyModel(epochs: epochs)
+        let loaded = LoadedModel(
+            model: tiny.model, facts: tiny.facts, path: "models/tiny.safetensors", itemNames: tiny.itemNames,
+            trainingLog: withLog ? tiny.log : nil,
+            trainingLogNote: withLog ? nil : "no training log at models/tiny.log.jsonl")
+        return (loaded, tiny.sessions)
+    }
+
+    /// A shell on the tiny model with its sessions for replay.
+    static func state(width: Int = 120, height: Int = 40, colorMode: ColorMode = .none, withLog: Bool = true) -> ShellState {
+        let (loaded, sessions) = loaded(withLog: withLog)
+        return ShellState(model: loaded, sessions: sessions, sessionsPath: "tiny-sessions.tsv",
+                          width: width, height: height, colorMode: colorMode)
+    }
+
+    /// Files written through the environment, by path.
+    final class Files {
+        var written: [String: [UInt8]] = [:]
+    }
+
+    /// An environment that serves the tiny model for any `.safetensors`
+    /// path (and fails for others), the tiny sessions, and records writes.
+    static func environment(files: Files = Files()) -> ShellEnvironment {
+        ShellEnvironment(
+            loadModel: { path in
+                guard path.hasSuffix(".safetensors") else {
+                    throw InputError(path: path, message: "cannot open the model file", hint: "check the path")
+                }
+                var (model, _) = loaded()
+                model.path = path
+                return model
+            },
+            loadSessions: { path, _ in
+                guard path.hasSuffix(".tsv") else { throw InputError(path: path, message: "no such file") }
+                return TinyModel().sessions
+            },
+            writeFile: { path, bytes in files.written[path] = bytes })
+    }
+}
+
+extension ShellState {
+    /// Applies messages in order, returning all effects.
+    @discardableResult
+    mutating func send(_ messages: ShellMessage...) -> [ShellEffect] {
+        messages.flatMap { Shell.update(&self, $0) }
+    }
+
+    /// Runs commands in order, returning all effects.
+    @discardableResult
+    mutating func commands(_ lines: String...) -> [ShellEffect] {
+        lines.flatMap { Shell.update(&self, .command($0)) }
+    }
+
+    /// Presses keys in order.
+    @discardableResult
+    mutating func keys(_ keys: Key...) -> [ShellEffect] {
+        keys.flatMap { Shell.update(&self, .input(.key($0))) }
+    }
+
+    /// Types text one character at a time.
+    mutating func type(_ text: String) {
+        for c in text { _ = Shell.update(&self, .input(.key(.character(c)))) }
+    }
+
+    /// The screen at the state's own size, as text.
+    var screen: String { Shell.render(self, width: width, height: height).text }
+
+    /// The screen's rows, blank ones included.
+    var screenLines: [String] { Shell.render(self, width: width, height: height).lines }
+
+    /// The catalog index of the item named `name`.
+    func item(named name: String) -> Int {
+        (0..<(loaded?.model.itemCount ?? 0)).first { itemName($0) == name } ?? -1
+    }
+}
