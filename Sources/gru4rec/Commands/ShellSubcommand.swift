@@ -79,7 +79,7 @@ struct ShellSubcommand: ParsableCommand {
             let runtime = ShellRuntime(makeState: { mode in
                 ShellState(model: loaded, sessions: sessionData, sessionsPath: sessionsPath, colorMode: mode, seed: seed)
             }, environment: environment, historyPath: history,
-                                       colorMode: ProcessInfo.processInfo.environment["NO_COLOR"].map { _ in ColorMode.none } ?? mode)
+                                       colorMode: (ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false) ? ColorMode.none : mode)
             let code = try runtime.run(startup: startup)
             if code != 0 { throw ExitCode(code) }
             return
