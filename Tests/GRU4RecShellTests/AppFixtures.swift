@@ -6,8 +6,8 @@ import GRU4RecTestSupport
 /// Shell states and environments built on the tiny seeded model.
 enum AppFixture {
     /// The tiny model as the shell loads it, with names, a log and a path.
-    static func loaded(epochs: Int = 6, withLog: Bool = true) -> (LoadedModel, SessionData) {
-        let tiny = TinyModel(epochs: epochs)
+    static func loaded(epochs: Int = 6, layers: [Int] = [8], withLog: Bool = true) -> (LoadedModel, SessionData) {
+        let tiny = TinyModel(epochs: epochs, layers: layers)
         let loaded = LoadedModel(
             model: tiny.model, facts: tiny.facts, path: "models/tiny.safetensors", itemNames: tiny.itemNames,
             trainingLog: withLog ? tiny.log : nil,

@@ -214,3 +214,13 @@ extension ShellState {
         return copy
     }
 }
+
+@Suite struct AppReadlineCompletionTests {
+    @Test func completionsShownByReadlineAppearUnderTheLine() {
+        var state = AppFixture.state()
+        state.send(.lineEdited(text: "click Te", cursor: 8), .completionsShown(["click Teapot", "click Tea towel"]))
+        #expect(state.screenLines[37] == "Teapot  Tea towel")
+        state.send(.lineEdited(text: "click Tea", cursor: 9))
+        #expect(state.commandLine.candidates.isEmpty)
+    }
+}

@@ -176,3 +176,31 @@ import Testing
         #expect(state.screen.contains("no model loaded"))
     }
 }
+
+/// A model with two GRU layers: the hidden-state pane follows the chosen layer.
+@Suite struct AppLayerTests {
+    @Test func layerIsChosenByCommandAndArrowKeys() {
+        let (loaded, sessions) = AppFixture.loaded(epochs: 2, layers: [8, 6])
+        var state = ShellState(model: loaded, sessions: sessions, width: 80, height: 24, colorMode: .none)
+        state.commands("click Red mug", "click Blue mug")
+        #expect(state.trace.steps[1].hidden.map(\.count) == [8, 6])
+        #expect(state.screen.contains("Hidden L1/2"))
+        #expect(state.screen.contains("8 units"))
+        state.commands("layer 2")
+        #expect(state.layer == 1)
+        #expect(state.screen.contains("Hidden L2/2"))
+        #expect(state.screen.contains("6 units"))
+        state.commands("layer 3")
+        #expect(state.notice?.text == "layer needs a number from 1 to 2")
+        // In the hidden-state pane ← and → choose the layer.
+        state.keys(.tab, .tab, .tab)
+        #expect(state.focus == .hidden)
+        state.keys(.left)
+        #expect(state.layer == 0)
+        state.keys(.left)
+        #expect(state.layer == 0)
+        state.keys(.right, .right)
+        #expect(state.layer == 1)
+        assertSnapshot(state.screen, named: "App.main.layer2.80x24")
+    }
+}

@@ -1,7 +1,7 @@
 import GRU4Rec
 
 /// A tiny, seeded, trained GRU4Rec model with readable item names, for shell
-/// tests: 24 items in four themes, one GRU layer of 8 units, trained for a
+/// tests: 24 items in four themes, one GRU layer of 8 units (by default), trained for a
 /// few epochs on 60 synthetic sessions so that rankings are not trivial.
 ///
 /// Everything is deterministic: the sessions come from a seeded generator,
@@ -40,12 +40,14 @@ public struct TinyModel {
 
     /// Builds and trains the model (a few milliseconds).
     ///
-    /// - Parameter epochs: training epochs (0 leaves the seeded initial weights).
-    public init(epochs: Int = 6) {
+    /// - Parameters:
+    ///   - epochs: training epochs (0 leaves the seeded initial weights).
+    ///   - layers: GRU layer sizes.
+    public init(epochs: Int = 6, layers: [Int] = [8]) {
         let (keys, itemKeys, times) = Self.syntheticEvents()
         let (data, catalog) = SessionData.build(sessionKeys: keys, itemKeys: itemKeys, times: times, catalog: nil)
         var hp = Hyperparameters()
-        hp.layers = [8]
+        hp.layers = layers
         hp.batchSize = 4
         hp.nSample = 8
         hp.learningRate = 0.1

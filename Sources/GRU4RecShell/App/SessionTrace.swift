@@ -15,6 +15,11 @@ public struct SessionStep: Equatable, Sendable {
     public var resetGate: [[Float]]
     /// Update-gate activations z of the click's step, per layer.
     public var updateGate: [[Float]]
+    /// ‖h‖ after the click, per layer.
+    public var hiddenNorm: [Double]
+    /// ‖h − h_before‖: how far the click moved the state, per layer (the
+    /// state before the first click is zero).
+    public var changeNorm: [Double]
 }
 
 /// The live session's history and its current scores: everything the panes
@@ -65,9 +70,22 @@ public struct SessionTrace: Equatable, Sendable {
     /// Records one fed step: the rank the item had before, the new state and scores.
     mutating func record(_ step: LiveStep, scoresAfter: [Float]) {
         let rank = steps.isEmpty ? nil : Self.rank(of: step.item, in: scores)
+        var norms: [Double] = [], changes: [Double] = []
+        for (l, h) in step.hidden.enumerated() {
+            var squares = 0.0, changeSquares = 0.0
+            let before = steps.last?.hidden[l]
+            for (u, v) in h.enumerated() {
+                let x = Double(v)
+                squares += x * x
+                let d = x - Double(before?[u] ?? 0)
+                changeSquares += d * d
+            }
+            norms.append(squares.squareRoot())
+            changes.append(changeSquares.squareRoot())
+        }
         steps.append(SessionStep(
             item: step.item, rankBefore: rank, hidden: step.hidden, resetGate: step.resetGate,
-            updateGate: step.updateGate))
+            updateGate: step.updateGate, hiddenNorm: norms, changeNorm: changes))
         previousScores = steps.count > 1 ? scores : []
         scores = scoresAfter
         logSumExp = Self.logSumExp(scoresAfter)

@@ -59,8 +59,9 @@ extension Shell {
         }
     }
 
-    /// The longest common prefix of `lines` (nil for none).
-    static func commonPrefix(_ lines: [String]) -> String? {
+    /// The longest common prefix of `lines` (nil for none): what Tab puts on
+    /// the line (a readline bridge can use it with `rl_replace_line`).
+    public static func commonPrefix(_ lines: [String]) -> String? {
         guard var prefix = lines.first.map(Array.init) else { return nil }
         for line in lines.dropFirst() {
             let chars = Array(line)

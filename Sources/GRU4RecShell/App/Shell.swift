@@ -18,6 +18,7 @@ public enum Shell {
         case .input(let event):
             effects = state.handle(event)
         case .lineEdited(let text, let cursor):
+            if text != state.commandLine.text { state.commandLine.candidates = [] }
             state.commandLine.isActive = true
             state.commandLine.text = text
             state.commandLine.cursor = min(max(0, cursor), text.count)
@@ -25,6 +26,8 @@ public enum Shell {
             effects = state.submitLine(line)
         case .lineCancelled:
             state.closeCommandLine()
+        case .completionsShown(let candidates):
+            state.commandLine.candidates = candidates
         case .command(let line):
             effects = state.run(line)
         case .tick(let now):

@@ -66,12 +66,12 @@ struct ShellLayout {
                 let right = cols[1].split(.vertical, [.fill, .fixed(7)])
                 panes = [(.replay, cols[0]), (.suggestions, right[0]), (.metrics, right[1])]
             } else {
-                let cols = body.split(.horizontal, [.fixed(40), .fill, .fixed(43)])
+                let cols = body.split(.horizontal, [.fixed(36), .fill, .fixed(43)])
                 let right = cols[2].split(.vertical, [.fixed(11), .fill])
                 panes = [(.replay, cols[0]), (.suggestions, cols[1]), (.hidden, right[1]), (.metrics, right[0])]
             }
         case .training:
-            let cols = body.split(.horizontal, [.fill, .fixed(compact ? 30 : 40)])
+            let cols = body.split(.horizontal, [.fill, .fixed(compact ? 30 : 46)])
             let chartRows = cols[0].split(.vertical, [.fill, .fill])
             for row in chartRows { charts += row.split(.horizontal, [.fill, .fill]) }
             panes = [(.training, cols[1])]

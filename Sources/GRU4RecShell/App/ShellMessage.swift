@@ -14,6 +14,9 @@ public enum ShellMessage {
     case lineSubmitted(String)
     /// The readline bridge abandoned the line (Escape, Ctrl-G, Ctrl-C).
     case lineCancelled
+    /// The readline bridge has several completions for the line: show them
+    /// under it (from `rl_completion_display_matches_hook`).
+    case completionsShown([String])
     /// Run one command line directly (scripted mode, tests).
     case command(String)
     /// The clock: `now` is monotonic time in seconds (any origin). Drives

@@ -262,6 +262,7 @@ extension ShellState {
     private mutating func editLine(_ key: Key) -> [ShellEffect] {
         var chars = Array(commandLine.text)
         var cursor = min(commandLine.cursor, chars.count)
+        if key != .tab { commandLine.candidates = [] }
         switch key {
         case .enter:
             return submitLine(commandLine.text)

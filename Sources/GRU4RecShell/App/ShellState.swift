@@ -56,6 +56,7 @@ public struct Notice: Equatable, Sendable {
 public struct LineEditor: Equatable, Sendable {
     /// Whether the command line has focus.
     public internal(set) var isActive = false
+    /// The line being edited.
     public internal(set) var text = ""
     /// Cursor position in characters (0...text.count).
     public internal(set) var cursor = 0
@@ -146,6 +147,7 @@ public struct ShellState {
     public internal(set) var colorMode: ColorMode
 
     // MARK: Model and session
+    /// The model shown, if one is loaded.
     public internal(set) var loaded: LoadedModel?
     var directory: ItemDirectory?
     var engine: SessionEngine?
@@ -155,6 +157,7 @@ public struct ShellState {
     public internal(set) var suggestions: [Suggestion] = []
     /// The sessions file for replay, when one is loaded.
     public internal(set) var sessions: SessionData?
+    /// Where `sessions` came from (reloaded for a newly loaded model).
     public internal(set) var sessionsPath: String?
 
     // MARK: Settings
@@ -166,14 +169,17 @@ public struct ShellState {
     public internal(set) var layer = 0
 
     // MARK: Replay
+    /// The replay of a real session and its running metrics.
     public internal(set) var replay = ReplayState()
     /// The generator behind `replay random` (seeded, so replays repeat).
     public internal(set) var random: SeededGenerator
 
     // MARK: UI
+    /// The screen shown.
     public internal(set) var view: ShellView = .main
     /// The view to return to when help closes.
     var viewBeforeHelp: ShellView = .main
+    /// The pane that keys act on (always one of the view's panes).
     public internal(set) var focus: Pane = .catalog
     /// The catalog filter (`/` or `find`): a case-insensitive substring of name or id.
     public internal(set) var catalogFilter = ""
@@ -181,6 +187,7 @@ public struct ShellState {
     public internal(set) var isEditingFilter = false
     /// The catalog rows: item indices, most popular first, filtered.
     public internal(set) var catalogRows: [Int] = []
+    /// Selection and scroll position of each list pane (visible rows follow the layout).
     public internal(set) var catalogList = ScrollList(count: 0, visibleRows: 0)
     public internal(set) var sessionList = ScrollList(count: 0, visibleRows: 0)
     public internal(set) var suggestionList = ScrollList(count: 0, visibleRows: 0)
@@ -188,7 +195,9 @@ public struct ShellState {
     /// First line shown in the help view and in the training view's facts.
     public internal(set) var helpOffset = 0
     public internal(set) var trainingOffset = 0
+    /// The command line at the bottom.
     public internal(set) var commandLine = LineEditor()
+    /// The message line: the last error or information.
     public internal(set) var notice: Notice?
     var noticeSerial = 0
 

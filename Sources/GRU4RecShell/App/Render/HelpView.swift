@@ -9,11 +9,11 @@ enum HelpView {
         ("Delete / x", "remove the selected click (session)"),
         ("← →", "layer; replay back / step"),
         ("/", "filter the catalog (Esc clears)"),
-        (":", "command line (Tab completes, ↑ history)"),
+        (":", "command line (Tab, ↑ history)"),
         ("u", "undo the last click"),
         ("+ / -", "one suggestion more / fewer"),
-        ("space / n", "replay: play or pause / next session"),
-        ("F1 F2 F3 F4", "session, training, replay, help view"),
+        ("space / n", "replay: play/pause, next session"),
+        ("F1 F2 F3 F4", "session/training/replay/help"),
         ("? / Esc", "help / back"),
         ("q", "quit"),
         ("mouse", "click an item or suggestion: add it"),
@@ -32,7 +32,8 @@ enum HelpView {
         } else {
             columns = [commands + [("", "")] + keyLines]
         }
-        let widths = columns.count == 2 ? [inner.width * 55 / 100, inner.width - inner.width * 55 / 100 - 2] : [inner.width]
+        let left = min(64, inner.width * 55 / 100)
+        let widths = columns.count == 2 ? [left, inner.width - left - 2] : [inner.width]
         let longest = columns.map { $0.count }.max() ?? 0
         let offset = min(state.helpOffset, max(0, longest - inner.height))
         for (c, column) in columns.enumerated() {

@@ -26,7 +26,7 @@ enum HiddenStatePane {
             ], inner.width)
         buffer.put(fit(header, inner.width), x: inner.x, y: inner.y, style: Theme.dim)
         guard let last = steps.last else {
-            let lines = ["the state is all zeros", "until the first click"]
+            let lines = ["all zeros until", "the first click"]
             for (k, line) in lines.enumerated() where k + 2 < inner.height {
                 buffer.put(fit(line, inner.width), x: inner.x, y: inner.y + 2 + k, style: Theme.dim)
             }
@@ -74,14 +74,10 @@ enum HiddenStatePane {
         }
 
         guard sparkRows == 2 else { return }
-        let norms = steps.map { norm($0.hidden[l].map(Double.init)) }
-        var changes: [Double] = []
-        var previous = [Double](repeating: 0, count: units)
-        for step in steps {
-            let current = step.hidden[l].map(Double.init)
-            changes.append(norm(zip(current, previous).map { $0 - $1 }))
-            previous = current
-        }
+        // Only the last `inner.width` steps can show.
+        let recent = steps.suffix(inner.width)
+        let norms = recent.map { $0.hiddenNorm[l] }
+        let changes = recent.map { $0.changeNorm[l] }
         sparkline("‖h‖", norms, y: inner.maxY - 2, inner: inner, into: &buffer)
         sparkline("‖Δh‖", changes, y: inner.maxY - 1, inner: inner, into: &buffer)
     }
@@ -93,8 +89,6 @@ enum HiddenStatePane {
         let x = inner.x + DisplayWidth.of(head)
         Sparkline(values: values, style: Theme.bar).draw(into: &buffer, in: Rect(x: x, y: y, width: inner.maxX - x, height: 1))
     }
-
-    static func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
 
     /// The grid of one heat map: columns of `cellWidth` cells, rows, and how
     /// many units it shows (fewer than all when clipped).

@@ -25,7 +25,7 @@ enum SessionPane {
 
         let listRect = ShellLayout.listRect(of: .session, in: rect)
         guard !steps.isEmpty else {
-            let lines = ["no clicks yet:", "Enter or a click on a catalog", "item adds it to the session"]
+            let lines = ["no clicks yet:", "Enter or a mouse click", "on a catalog item adds it"]
             for (k, line) in lines.enumerated() where k < listRect.height {
                 buffer.put(fit(line, listRect.width), x: listRect.x, y: listRect.y + k, style: Theme.dim)
             }

@@ -16,8 +16,8 @@ enum SuggestionsPane {
         guard inner.width > 0, inner.height > 0, let d = state.directory else { return }
 
         let w = inner.width
-        let showScore = w >= 40
-        let barWidth = w >= 56 ? 10 : (w >= 40 ? 6 : 0)
+        let showScore = w >= 36
+        let barWidth = w >= 56 ? 10 : (w >= 42 ? 6 : 0)
         let place = 2, marker = 1, prob = 6, move = 4
         let score = showScore ? 7 : 0
         let gaps = 3 + (showScore ? 1 : 0) + (barWidth > 0 ? 1 : 0)

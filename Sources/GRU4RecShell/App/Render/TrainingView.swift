@@ -139,7 +139,7 @@ enum TrainingView {
         let lines = factLines(loaded)
         let offset = min(state.trainingOffset, max(0, lines.count - inner.height))
         let longestKey = lines.compactMap { $0.key.map { DisplayWidth.of($0) } }.max() ?? 0
-        let keyWidth = min(longestKey, max(10, inner.width - 16))
+        let keyWidth = min(longestKey, max(10, inner.width - 22))
         for (row, line) in lines.dropFirst(offset).prefix(inner.height).enumerated() {
             let y = inner.y + row
             if let key = line.key {
