@@ -93,6 +93,11 @@ final class ShellRuntime {
         if edit.endOfInput { apply(.command("quit")); return }
         if lineEditing {
             apply(.lineEdited(text: edit.text, cursor: Self.characterOffset(edit.text, displayColumn: edit.cursorColumn)))
+            // readline lists candidates after an ambiguous Tab; the shell shows them (as whole lines).
+            if !edit.candidates.isEmpty {
+                let head = edit.text.split(separator: " ", omittingEmptySubsequences: false).dropLast().joined(separator: " ")
+                apply(.completionsShown(edit.candidates.map { head.isEmpty ? $0 : head + " " + $0 }))
+            }
         }
     }
 
