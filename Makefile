@@ -7,7 +7,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE    := .build/release/gru4rec
 DEMO_DIR   := demo-data
 
-.PHONY: all deps build release test run bench demo-model clean
+.PHONY: all deps build release test run bench demo-data demo-model clean
 
 all: build
 
@@ -43,3 +43,11 @@ bench: release
 
 clean:
 	rm -rf .build
+
+## Rebuild the demo sessions from the raw Online Retail file.
+demo-data: release
+	demo-data/build-data.sh
+
+## Retrain the demo model from the raw data and compare with the shipped metrics (tolerance 0.01).
+demo-model: demo-data
+	demo-data/train-model.sh --check

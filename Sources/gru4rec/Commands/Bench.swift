@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRU4Rec
+import GRU4RecShell
 
 /// Monotonic nanoseconds.
 func nowNanoseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
@@ -180,6 +181,12 @@ struct Bench: ParsableCommand {
         say(String(format: "live click (GRU step + all scores + top-10): %d items p50 %.3f ms p99 %.3f ms; 100,000 items p50 %.3f ms p99 %.3f ms",
                    catalog.count, liveDemo.0, liveDemo.1, live100k.0, live100k.1))
 
+        // A click in the shell (update: GRU step, scores, top-k, bookkeeping) and one frame, off-screen.
+        let frame = shellClickAndFrame(model)
+        report["shell_ms"] = ["click_update_p50": frame.0, "click_update_p99": frame.1, "render_120x40_p50": frame.2, "render_120x40_p99": frame.3]
+        say(String(format: "shell click at %d items: update p50 %.3f ms p99 %.3f ms; render one 120x40 frame p50 %.3f ms p99 %.3f ms",
+                   catalog.count, frame.0, frame.1, frame.2, frame.3))
+
         // Model load time.
         let tmp = NSTemporaryDirectory() + "gru4rec-bench-\(getpid()).safetensors"
         try synthetic.save(to: tmp)
@@ -232,6 +239,26 @@ struct Bench: ParsableCommand {
         }
         times.sort()
         return (times[times.count / 2], times[Int(Double(times.count) * 0.99)])
+    }
+
+    /// Latency of `Shell.update` for a click and of `Shell.render` at 120x40 (p50, p99 in ms).
+    func shellClickAndFrame(_ model: GRU4RecModel) -> (Double, Double, Double, Double) {
+        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40)
+        var rng = SeededGenerator(seed: 11)
+        var updates: [Double] = [], renders: [Double] = []
+        for k in 0..<300 {
+            if k % 15 == 0 { _ = Shell.update(&state, .command("reset")) }
+            let id = model.catalog.ids[rng.nextInt(below: model.itemCount)]
+            var t = nowNanoseconds()
+            _ = Shell.update(&state, .command("click \(id)"))
+            updates.append(Double(nowNanoseconds() - t) / 1e6)
+            t = nowNanoseconds()
+            _ = Shell.render(state, width: 120, height: 40)
+            renders.append(Double(nowNanoseconds() - t) / 1e6)
+        }
+        updates.sort(); renders.sort()
+        let p = { (xs: [Double], q: Double) in xs[min(xs.count - 1, Int(Double(xs.count) * q))] }
+        return (p(updates, 0.5), p(updates, 0.99), p(renders, 0.5), p(renders, 0.99))
     }
 
     func syntheticData(items: Int, events: Int) -> (SessionData, ItemCatalog) {
