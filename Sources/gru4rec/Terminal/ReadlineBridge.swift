@@ -51,7 +51,9 @@ final class ReadlineBridge {
     ///   - completion: candidates for Tab; only those starting with the
     ///     prefix are used. Filename completion is never attempted.
     ///   - historyLimit: the most lines kept in history.
-    func configure(completion: @escaping Completion, historyLimit: Int = 1000) throws {
+    ///   - wholeLine: complete the whole line (not the last word), matching case-
+    ///     insensitively; for candidates that are whole lines (item names with spaces).
+    func configure(completion: @escaping Completion, historyLimit: Int = 1000, wholeLine: Bool = false) throws {
         guard !configured else { return }
         guard !readlineContext.active else {
             throw TerminalError(description: "readline is already configured by another ReadlineBridge")
@@ -81,6 +83,12 @@ final class ReadlineBridge {
         rl_completion_display_matches_hook = bridgeDisplayMatches
 
         rl_initialize()
+        readlineContext.ignoreCase = wholeLine
+        if wholeLine {
+            // No word breaks: the word being completed is the whole line up to the cursor.
+            rl_completer_word_break_characters = UnsafePointer(readlineNoBreaks)
+            rl_variable_bind("completion-ignore-case", "on")
+        }
         for (name, value) in [
             ("bell-style", "none"), ("show-all-if-ambiguous", "on"), ("enable-bracketed-paste", "off"),
             ("page-completions", "off"), ("horizontal-scroll-mode", "on"),
@@ -233,6 +241,8 @@ final class ReadlineBridge {
 private struct ReadlineContext {
     var active = false
     var completion: ReadlineBridge.Completion?
+    /// Match candidates case-insensitively (whole-line completion).
+    var ignoreCase = false
     var devNull: UnsafeMutablePointer<FILE>?
     /// Bytes waiting for readline, oldest first.
     var pending: [UInt8] = []
@@ -281,6 +291,9 @@ private func bridgeLineHandler(_ line: UnsafeMutablePointer<CChar>?) {
     readlineContext.completed.append(text)
 }
 
+/// An empty word-break set (readline keeps the pointer).
+nonisolated(unsafe) private let readlineNoBreaks: UnsafeMutablePointer<CChar> = strdup("")
+
 private func bridgeAttemptCompletion(
     _ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32
 ) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
@@ -288,7 +301,8 @@ private func bridgeAttemptCompletion(
     let prefix = text.map { String(cString: $0) } ?? ""
     let whole = rl_line_buffer.map { String(cString: $0) } ?? ""
     let candidates = readlineContext.completion?(prefix, whole) ?? []
-    readlineContext.matches = candidates.filter { $0.hasPrefix(prefix) }
+    let lowered = prefix.lowercased()
+    readlineContext.matches = candidates.filter { readlineContext.ignoreCase ? $0.lowercased().hasPrefix(lowered) : $0.hasPrefix(prefix) }
     readlineContext.matchIndex = 0
     guard !readlineContext.matches.isEmpty else { return nil }
     return rl_completion_matches(text, bridgeGenerateMatch)

@@ -30,13 +30,10 @@ final class ShellRuntime {
     /// Runs until `quit`; returns the exit status.
     func run(startup: [String]) throws -> Int32 {
         NCursesTerminal.prepareProcess()
-        // readline completes the whole line: strip what precedes the word it asks about.
-        try bridge.configure { [unowned self] prefix, whole in
-            let head = String(whole.prefix(max(0, whole.count - prefix.count)))
-            return Shell.completions(for: whole, state: self.state).compactMap { line in
-                line.hasPrefix(head) ? String(line.dropFirst(head.count)) : nil
-            }
-        }
+        // Candidates are whole command lines (item names contain spaces).
+        try bridge.configure(completion: { [unowned self] prefix, _ in
+            Shell.completions(for: prefix, state: self.state)
+        }, wholeLine: true)
         if let historyPath, FileManager.default.fileExists(atPath: historyPath) { try? bridge.loadHistory(from: historyPath) }
         try terminal.start()
         defer {
@@ -94,10 +91,7 @@ final class ShellRuntime {
         if lineEditing {
             apply(.lineEdited(text: edit.text, cursor: Self.characterOffset(edit.text, displayColumn: edit.cursorColumn)))
             // readline lists candidates after an ambiguous Tab; the shell shows them (as whole lines).
-            if !edit.candidates.isEmpty {
-                let head = edit.text.split(separator: " ", omittingEmptySubsequences: false).dropLast().joined(separator: " ")
-                apply(.completionsShown(edit.candidates.map { head.isEmpty ? $0 : head + " " + $0 }))
-            }
+            if !edit.candidates.isEmpty { apply(.completionsShown(edit.candidates)) }
         }
     }
 
