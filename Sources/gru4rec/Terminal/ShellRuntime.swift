@@ -44,7 +44,9 @@ final class ShellRuntime {
         state = makeState(terminal.colorMode)
         apply(.input(.resize(width: terminal.width, height: terminal.height)))
         for line in startup { apply(.command(line)) }
-        while !state.quitRequested {
+        Hangup.install()
+        var instantEmptyReads = 0
+        while !state.quitRequested && !Hangup.received {
             let renderStart = Self.now()
             let screen = Shell.render(state, width: terminal.width, height: terminal.height)
             let cursor = Shell.cursorPosition(state, width: terminal.width, height: terminal.height)
@@ -52,7 +54,16 @@ final class ShellRuntime {
             let renderSeconds = Self.now() - renderStart
             let wait: Int
             if timerInterval != nil { wait = max(0, Int((nextTick - Self.now()) * 1000)) } else { wait = 500 }
+            let readStart = Self.now()
             let input = terminal.readEvent(timeoutMs: wait)
+            // A terminal that went away (closed pty) answers every read at once with nothing:
+            // leave instead of spinning.
+            if input == nil && wait >= 100 && Self.now() - readStart < 0.01 {
+                instantEmptyReads += 1
+                if instantEmptyReads > 50 { break }
+            } else {
+                instantEmptyReads = 0
+            }
             let updateStart = Self.now()
             if let input {
                 handle(input)
@@ -132,4 +143,13 @@ final class ShellRuntime {
             }
         }
     }
+}
+
+/// SIGHUP (the terminal closed) as a flag the loop polls.
+enum Hangup {
+    nonisolated(unsafe) private static var flag: sig_atomic_t = 0
+    static func install() {
+        signal(SIGHUP) { _ in Hangup.flag = 1 }
+    }
+    static var received: Bool { flag != 0 }
 }
