@@ -33,15 +33,7 @@ public final class ForwardPass {
 
     /// Re-arranges hidden rows for a new batch step (reset rows get zeros).
     public func prepare(_ step: BatchStep) {
-        guard step.changesState else { return }
-        for l in 0..<layers.count {
-            let h = layers[l], src = hidden[l].pointer, dst = hiddenNext[l].pointer
-            for k in 0..<step.rows {
-                if step.reset[k] { (dst + k * h).update(repeating: 0, count: h) }
-                else { (dst + k * h).update(from: src + step.previousRow[k] * h, count: h) }
-            }
-            swap(&hidden[l], &hiddenNext[l])
-        }
+        rearrangeHiddenRows(step, layers: layers, hidden: &hidden, scratch: &hiddenNext)
     }
 
     /// Advances `rows` rows by one event each (`items[k]` for row k); the new state replaces the old.
@@ -99,5 +91,20 @@ public final class ForwardPass {
         } else {
             BLAS.gemm(transB: true, m: b, n: n, k: l, a: hidden[layers.count - 1].pointer, lda: l, b: params["Wy.weight"], ldb: l, beta: 1, c: out, ldc: n)
         }
+    }
+}
+
+/// Re-arranges per-layer hidden rows (each `maxRows x H_l`) for a batch step: rows of
+/// new sessions are zeroed, the others take the state of the previous step's row they
+/// continue (`previousRow`). `scratch` is written and swapped with `hidden`.
+func rearrangeHiddenRows(_ step: BatchStep, layers: [Int], hidden: inout [FloatBuffer], scratch: inout [FloatBuffer]) {
+    guard step.changesState else { return }
+    for l in 0..<layers.count {
+        let h = layers[l], src = hidden[l].pointer, dst = scratch[l].pointer
+        for k in 0..<step.rows {
+            if step.reset[k] { (dst + k * h).update(repeating: 0, count: h) }
+            else { (dst + k * h).update(from: src + step.previousRow[k] * h, count: h) }
+        }
+        swap(&hidden[l], &scratch[l])
     }
 }

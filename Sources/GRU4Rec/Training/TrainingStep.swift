@@ -152,16 +152,7 @@ public final class TrainingStep {
     /// Sets the hidden state fed to the next step: zero for reset rows, otherwise
     /// the state that row `previousRow[k]` produced.
     public func prepareHidden(_ step: BatchStep) {
-        guard step.changesState else { return }
-        for l in 0..<layers.count {
-            let h = layers[l]
-            let src = hidden[l].pointer, dst = hiddenNext[l].pointer
-            for k in 0..<step.rows {
-                if step.reset[k] { (dst + k * h).update(repeating: 0, count: h) }
-                else { (dst + k * h).update(from: src + step.previousRow[k] * h, count: h) }
-            }
-            swap(&hidden[l], &hiddenNext[l])
-        }
+        rearrangeHiddenRows(step, layers: layers, hidden: &hidden, scratch: &hiddenNext)
     }
 
     /// Zeroes every row's hidden state (start of an epoch).
