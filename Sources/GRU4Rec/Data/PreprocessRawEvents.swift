@@ -202,7 +202,7 @@ struct PreprocessRawEvents {
 
 /// A name fit for one field of a tab-separated file: TABs and line breaks become
 /// spaces, runs of spaces one space, and spaces at either end are removed.
-func sanitizedName(_ name: String) -> String {
+package func sanitizedName(_ name: String) -> String {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(name.utf8.count)
     for byte in name.utf8 {

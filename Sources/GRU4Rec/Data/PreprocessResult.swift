@@ -125,7 +125,7 @@ struct PreprocessRenderer {
 
 /// Unix seconds as written in session files: an integer when whole, else the shortest
 /// decimal that reads back as the same `Double`.
-func formatTime(_ t: Double) -> String {
+package func formatTime(_ t: Double) -> String {
     if t == t.rounded() && abs(t) < 1e15 { return String(Int64(t)) }
     return "\(t)"
 }
@@ -133,7 +133,7 @@ func formatTime(_ t: Double) -> String {
 /// `text` as one field of a tab-separated file that `DelimitedReader` reads back as
 /// `text`: a field that starts with a double quote is quoted, its quotes doubled.
 /// (TABs and line breaks are refused or replaced before this.)
-func tsvField(_ text: String) -> [UInt8] {
+package func tsvField(_ text: String) -> [UInt8] {
     guard text.utf8.first == UInt8(ascii: "\"") else { return Array(text.utf8) }
     var out: [UInt8] = [0x22]
     for byte in text.utf8 {

@@ -63,6 +63,18 @@ public enum PreprocessTimeFormat: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Unix seconds for `text` in this format, or `nil` when it is not in the format.
+    /// - Throws: `PreprocessOptionError` for a bad pattern.
+    package func parse(_ text: String) throws -> Double? {
+        let parser = try makeParser()
+        return Array(text.utf8).withUnsafeBufferPointer { parser.parse($0) }
+    }
+
+    /// The `--time-format` that reads `text`, if one of the usual ones does.
+    package static func suggestion(for text: String) -> String? {
+        Array(text.utf8).withUnsafeBufferPointer { suggestion(for: $0) }
+    }
+
     /// What a field in this format looks like, for error messages.
     var expectation: String {
         switch self {
@@ -77,9 +89,9 @@ public enum PreprocessTimeFormat: Sendable, Equatable, CustomStringConvertible {
     ///   `init(parsing:)`).
     func makeParser() throws -> TimeParser {
         switch self {
-        case .unixSeconds: return TimeParser(pattern: nil, scale: 1)
-        case .unixMilliseconds: return TimeParser(pattern: nil, scale: 0.001)
-        case .pattern(let text): return TimeParser(pattern: try TimePattern(text), scale: 1)
+        case .unixSeconds: return TimeParser(pattern: nil, divisor: 1)
+        case .unixMilliseconds: return TimeParser(pattern: nil, divisor: 1000)
+        case .pattern(let text): return TimeParser(pattern: try TimePattern(text), divisor: 1)
         }
     }
 
@@ -122,16 +134,17 @@ public struct PreprocessOptionError: Error, CustomStringConvertible, Equatable, 
     }
 }
 
-/// Reads one time field as unix seconds: a number times `scale`, or a pattern.
+/// Reads one time field as unix seconds: a number divided by `divisor` (correctly
+/// rounded: 1396437466940 ms is 1396437466.94 s), or a pattern.
 struct TimeParser {
     let pattern: TimePattern?
-    let scale: Double
+    let divisor: Double
 
     /// Unix seconds, or `nil` when the field is not in the format.
     func parse(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
         if let pattern { return pattern.parse(field) }
         guard let value = parseDouble(field) else { return nil }
-        return scale == 1 ? value : value * scale
+        return divisor == 1 ? value : value / divisor
     }
 }
 

@@ -74,34 +74,22 @@ public struct Preprocessor {
             data = data.removingConsecutiveRepeats()
             record("remove consecutive repeats", data)
         }
-        var round = 0
-        while true {
-            round += 1
-            let before = (data.eventCount, data.sessionCount)
-            if configuration.dedupeConsecutive && round > 1 {
-                let deduped = data.removingConsecutiveRepeats()
-                if deduped.eventCount != data.eventCount {
-                    data = deduped
-                    record("round \(round): consecutive repeats", data)
-                }
-            }
-            data = data.keepingSessions(minimumLength: configuration.minSessionLength)
-            record("round \(round): sessions with length >= \(configuration.minSessionLength)", data)
-            data = data.keepingItems(minimumSupport: configuration.minItemSupport, itemCount: itemCount)
-            record("round \(round): items with support >= \(configuration.minItemSupport)", data)
-            if data.eventCount == 0 {
-                throw InputError(
-                    path: path,
-                    message: "no events left after filtering sessions shorter than \(configuration.minSessionLength) "
-                        + "and items with fewer than \(configuration.minItemSupport) events",
-                    hint: "lower --min-item-support or --min-session-length, or check the session and item columns")
-            }
-            if (data.eventCount, data.sessionCount) == before { break }
+        let filtered = data.filteredToFixedPoint(
+            minimumLength: configuration.minSessionLength, minimumSupport: configuration.minItemSupport,
+            removingRepeats: configuration.dedupeConsecutive, itemCount: itemCount) { step, d in record(step, d) }
+        data = filtered.sessions
+        if data.eventCount == 0 {
+            throw InputError(
+                path: path,
+                message: "no events left after filtering sessions shorter than \(configuration.minSessionLength) "
+                    + "and items with fewer than \(configuration.minItemSupport) events",
+                hint: "lower --min-item-support or --min-session-length, or check the session and item columns")
         }
-        // The last round changed nothing: keep one pair of its rows as the result.
-        if round > 1 { steps.removeLast(2) }
+        // The last round changed nothing: one row stands for it.
+        if filtered.rounds > 1 { steps.removeLast(2) }
+        let rounds = filtered.rounds
         steps.append(PreprocessCount(
-            step: "filtered (fixed point after \(round) round\(round == 1 ? "" : "s"))", events: data.eventCount,
+            step: "filtered (fixed point after \(rounds) round\(rounds == 1 ? "" : "s"))", events: data.eventCount,
             sessions: data.sessionCount, items: data.distinctItemCount(itemCount: itemCount)))
         data = data.sortedByFirstEvent()
 
