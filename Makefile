@@ -43,3 +43,9 @@ bench: release
 
 clean:
 	rm -rf .build
+
+## Rebuild demo-data/{train,test,train_tr,valid}.tsv.gz and items.tsv from the bundled
+## UCI Online Retail file (demo-data/online_retail_raw.csv.gz) with `gru4rec prepare`.
+.PHONY: demo-data
+demo-data: release
+	GRU4REC=$(RELEASE) $(DEMO_DIR)/build-data.sh
