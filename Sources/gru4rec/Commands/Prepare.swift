@@ -6,43 +6,49 @@ struct Prepare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turn raw events into GRU4Rec train/test session files.",
         discussion: """
-        Reads delimited text with a header (tab-separated by default, CSV with --sep ','; plain or \
-        gzip). Steps, each counted on stderr (events / sessions / items):
-          1. row filters: --drop-sessions-matching, --keep-items-matching, then every --min;
-          2. sessions: events by time, equal times in file order; --dedupe-consecutive removes \
-        consecutive repeats of an item inside a session;
-          3. filtering until nothing changes: sessions shorter than --min-session-length, items with \
-        fewer events than --min-item-support;
-          4. split: sessions that start in the last --test-days days (before the latest event) are \
-        the test set, restricted to training items and then to sessions of length 2 or more; \
-        --valid-days splits the training set the same way into train_tr and valid.
+        Reads delimited text with a header line: tab-separated by default, CSV with
+        --sep ','; plain or gzip. Each step's counts (events, sessions, items) go to
+        stderr:
+          1. row filters: --drop-sessions-matching, --keep-items-matching, --min;
+          2. sessions: events by time, equal times in file order (stable);
+             --dedupe-consecutive removes repeats of an item in a row;
+          3. filtering until nothing changes: sessions shorter than
+             --min-session-length, items with fewer than --min-item-support events;
+          4. split: sessions starting in the last --test-days days (before the
+             latest event) are the test set, kept to training items and then to
+             sessions of length 2 or more; --valid-days splits the training set
+             the same way into train_tr and valid.
 
-        Writes train.tsv and test.tsv (and train_tr.tsv, valid.tsv) with the header \
-        SessionId<TAB>ItemId<TAB>Time (time in unix seconds), and with --name-col items.tsv: \
-        ItemId<TAB>Name<TAB>Support (support = events in train.tsv; the name is the most frequent one \
-        on the kept rows). Files are written only when every step succeeded, each atomically.
+        Writes train.tsv and test.tsv (with --valid-days also train_tr.tsv and
+        valid.tsv): SessionId<TAB>ItemId<TAB>Time, time in unix seconds. With
+        --name-col also items.tsv: ItemId<TAB>Name<TAB>Support, support = events in
+        train.tsv, name = the item's most frequent name on the kept rows. Nothing
+        is written unless every step succeeds; each file is written atomically.
 
-        Time formats: unix (seconds), unix-ms, or a strptime-style pattern read as UTC, with \
-        %Y %y %m %b %d %H %I %p %M %S %f %z %F %T %%.
-        Regular expressions are ICU's (NSRegularExpression), searched anywhere in the id: anchor \
-        them with ^ and $.
+        --time-format: unix (seconds), unix-ms, or a strptime-style pattern read
+        as UTC, with %Y %y %m %b %d %H %I %p %M %S %f %z %F %T %%.
+        Regular expressions are ICU's (NSRegularExpression) and match anywhere in
+        the id: anchor them with ^ and $.
 
         Example (UCI Online Retail, one invoice = one session):
           gru4rec prepare online_retail_raw.csv.gz --output-dir data --sep , \\
-            --session-col InvoiceNo --item-col StockCode --time-col InvoiceDate --name-col Description \\
-            --time-format '%Y-%m-%d %H:%M' --drop-sessions-matching '^C' --keep-items-matching '^[0-9]' \\
-            --min Quantity=1 --dedupe-consecutive --test-days 14 --valid-days 14
+            --session-col InvoiceNo --item-col StockCode \\
+            --time-col InvoiceDate --name-col Description \\
+            --time-format '%Y-%m-%d %H:%M' --drop-sessions-matching '^C' \\
+            --keep-items-matching '^[0-9]' --min Quantity=1 \\
+            --dedupe-consecutive --test-days 14 --valid-days 14
         """)
 
     @Argument(help: "The raw events: delimited text with a header, plain or gzip.") var raw: String
-    @Option(name: .customLong("output-dir"), help: "Where to write the files (created if missing).") var outputDir: String
+    @Option(name: .customLong("output-dir"), help: ArgumentHelp("Where to write the files (created if missing).", valueName: "dir")) var outputDir: String
 
-    @Option(name: .customLong("session-col"), help: "Name of the session id column.") var sessionColumn = "SessionId"
-    @Option(name: .customLong("item-col"), help: "Name of the item id column.") var itemColumn = "ItemId"
-    @Option(name: .customLong("time-col"), help: "Name of the time column (see --time-format).") var timeColumn = "Time"
-    @Option(name: .customLong("name-col"), help: "Name of an item name column; writes items.tsv.") var nameColumn: String?
+    @Option(name: .customLong("session-col"), help: ArgumentHelp("Name of the session id column.", valueName: "name")) var sessionColumn = "SessionId"
+    @Option(name: .customLong("item-col"), help: ArgumentHelp("Name of the item id column.", valueName: "name")) var itemColumn = "ItemId"
+    @Option(name: .customLong("time-col"), help: ArgumentHelp("Name of the time column (see --time-format).", valueName: "name")) var timeColumn = "Time"
+    @Option(name: .customLong("name-col"), help: ArgumentHelp("Name of an item name column; writes items.tsv.", valueName: "name")) var nameColumn: String?
     @Option(name: .customLong("sep"), help: "Field separator: a single character, or 'tab'.") var separator = "tab"
-    @Option(name: .customLong("time-format"), help: "unix (seconds), unix-ms, or a pattern such as '%Y-%m-%d %H:%M' (UTC).")
+    @Option(name: .customLong("time-format"), help: ArgumentHelp(
+        "unix (seconds), unix-ms, or a pattern such as '%Y-%m-%d %H:%M' (UTC).", valueName: "format"))
     var timeFormat = "unix"
 
     @Option(name: .customLong("drop-sessions-matching"), help: ArgumentHelp(
@@ -60,10 +66,11 @@ struct Prepare: ParsableCommand {
     @Flag(name: .customLong("dedupe-consecutive"), help: "Remove consecutive repeats of an item inside a session.")
     var dedupeConsecutive = false
 
-    @Option(name: .customLong("min-session-length"), help: "Remove sessions with fewer events.") var minSessionLength = 2
-    @Option(name: .customLong("min-item-support"), help: "Remove items with fewer events.") var minItemSupport = 5
-    @Option(name: .customLong("test-days"), help: "Sessions starting in the last N days are the test set.") var testDays: Double = 1
-    @Option(name: .customLong("valid-days"), help: "Split the training set the same way into train_tr.tsv and valid.tsv.")
+    @Option(name: .customLong("min-session-length"), help: ArgumentHelp("Remove sessions with fewer events.", valueName: "n")) var minSessionLength = 2
+    @Option(name: .customLong("min-item-support"), help: ArgumentHelp("Remove items with fewer events.", valueName: "n")) var minItemSupport = 5
+    @Option(name: .customLong("test-days"), help: ArgumentHelp("Sessions starting in the last N days are the test set.", valueName: "n")) var testDays: Double = 1
+    @Option(name: .customLong("valid-days"), help: ArgumentHelp(
+        "Split the training set the same way into train_tr.tsv and valid.tsv.", valueName: "n"))
     var validDays: Double?
 
     /// The core's configuration from the options.
