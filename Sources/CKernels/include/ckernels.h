@@ -28,6 +28,4 @@ void g4r_exp(float *x, size_t n);
 /* GRUCell gates for one row (H units): r = s(a_r + c_r), z = s(a_z + c_z),
    n = tanh(a_n + r*c_n), h' = (1-z)*n + z*h. Writes gates [r|z|n], c_n and h'. */
 void g4r_gru_gates(const float *a, const float *c, const float *h, float *gates, float *cn, float *hout, size_t H);
-/* Parses text with a strptime pattern as UTC into unix seconds; 1 on a complete match, 0 otherwise. */
-int g4r_parse_time_utc(const char *text, const char *pattern, double *seconds);
 #endif
