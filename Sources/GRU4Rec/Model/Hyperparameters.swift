@@ -260,10 +260,9 @@ public struct Hyperparameters: Equatable, Sendable {
     }
 
     /// Checks combinations the model cannot run, with a hint for each.
+    /// (One-hot input with several layers is allowed: the reference crashes there; here
+    /// layer 0's output feeds the next layer.)
     public func validate() throws {
-        if inputMode == .oneHot && layers.count > 1 {
-            // The reference crashes here; we support it by feeding layer 0's output upward.
-        }
         if nSample == 0 && loss != .crossEntropy && batchSize < 2 {
             throw HyperparameterError.invalidCombination("a ranking loss needs negatives: set n_sample > 0 or batch_size >= 2")
         }
