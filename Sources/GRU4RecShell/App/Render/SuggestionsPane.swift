@@ -16,12 +16,18 @@ enum SuggestionsPane {
         guard inner.width > 0, inner.height > 0, let d = state.directory else { return }
 
         let w = inner.width
-        let showScore = w >= 36
-        let barWidth = w >= 56 ? 10 : (w >= 42 ? 6 : 0)
-        let place = 2, marker = 1, prob = 6, move = 4
+        // The item name comes first: the score column, then the bar, give way when it gets narrow.
+        let place = 2, marker = 1, prob = 6, move = 4, minimumName = 18
+        var showScore = w >= 36
+        var barWidth = w >= 56 ? 10 : (w >= 42 ? 6 : 0)
+        func nameWidth() -> Int {
+            let gaps = 3 + (showScore ? 1 : 0) + (barWidth > 0 ? 1 : 0)
+            return max(0, w - place - marker - prob - move - (showScore ? 7 : 0) - barWidth - gaps)
+        }
+        if nameWidth() < minimumName { showScore = false }
+        if nameWidth() < minimumName { barWidth = 0 }
         let score = showScore ? 7 : 0
-        let gaps = 3 + (showScore ? 1 : 0) + (barWidth > 0 ? 1 : 0)
-        let name = max(0, w - place - marker - prob - move - score - barWidth - gaps)
+        let name = nameWidth()
         buffer.putRow([
             Column(text: "#", width: place, align: .right, style: Theme.header),
             Column(text: "item", width: marker + name, style: Theme.header),
