@@ -5,7 +5,6 @@ SWIFT      ?= swift
 APT_PKGS   := libopenblas-dev libncurses-dev libreadline-dev pkg-config zlib1g-dev tmux python3-pip
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE    := .build/release/gru4rec
-DEMO_DIR   := demo-data
 
 .PHONY: all deps build release test run bench demo-data demo-model clean
 

@@ -48,10 +48,9 @@ struct Bench: ParsableCommand {
     }
 
     /// Events/s over `steps` mini-batches (or an epoch) of a fresh model; the profile of the last repeat.
-    func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false) throws -> (Stat, StepProfile, Double) {
+    func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false) throws -> (Stat, StepProfile) {
         var rates: [Double] = []
         var lastProfile = StepProfile()
-        var columns = 0.0
         for r in 0..<repeats {
             var h = hp
             h.seed = UInt64(r + 1)
@@ -80,10 +79,9 @@ struct Bench: ParsableCommand {
             }
             let seconds = Double(nowNanoseconds() - start) / 1e9
             rates.append(Double(events) / seconds)
-            columns = Double(h.batchSize + h.nSample)
             lastProfile = step.profile
         }
-        return (Self.stat(rates), lastProfile, columns)
+        return (Self.stat(rates), lastProfile)
     }
 
     /// Floating-point operations of one step as the reference computes it (all N = B + S score columns).
@@ -136,7 +134,7 @@ struct Bench: ParsableCommand {
         var training: [[String: Any]] = []
         var xeProfile = StepProfile()
         for (name, hp) in [("XE  layers 100, batch 32, n_sample 2048", xe), ("BPR layers 224, batch 80, n_sample 2048", bpr), ("XE  layers 480, batch 256, n_sample 2048", big)] {
-            let (s, profile, _) = try throughput(hp, train, catalog, repeats: repeats, steps: steps, profile: true)
+            let (s, profile) = try throughput(hp, train, catalog, repeats: repeats, steps: steps, profile: true)
             if hp == xe { xeProfile = profile }
             let flops = Self.stepFLOPs(hp, inputSize: hp.layers.last ?? 100) * s.median / Double(hp.batchSize) / 1e9
             training.append(["setting": name, "events_per_s": ["median": s.median, "min": s.min, "max": s.max], "gflops": flops])
@@ -203,7 +201,7 @@ struct Bench: ParsableCommand {
             say("scaling (XE, events/s, \(max(steps / 2, 100)) mini-batches, 1 run each):")
             var scaling: [[String: Any]] = []
             func row(_ label: String, _ hp: Hyperparameters, _ d: SessionData, _ c: ItemCatalog) throws {
-                let (s, _, _) = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100))
+                let (s, _) = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100))
                 scaling.append(["setting": label, "events_per_s": s.median])
                 say(String(format: "  %@ %9.0f", label.padding(toLength: 34, withPad: " ", startingAt: 0) as NSString, s.median))
             }

@@ -41,11 +41,11 @@ struct ShellSubcommand: ParsableCommand {
         do { try reportingErrors { try runShell() } } catch let e as ExitCodeError { throw ExitCode(e.code) }
     }
 
-    /// Finds a default file: beside the given model, else in ./demo-data.
+    /// A default file beside the model, if it exists.
     func locate(_ name: String, besideModel modelPath: String) -> String? {
         let dir = (modelPath as NSString).deletingLastPathComponent
-        for candidate in [(dir.isEmpty ? "." : dir) + "/" + name] where FileManager.default.fileExists(atPath: candidate) { return candidate }
-        return nil
+        let candidate = (dir.isEmpty ? "." : dir) + "/" + name
+        return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
     }
 
     func runShell() throws {
@@ -80,8 +80,7 @@ struct ShellSubcommand: ParsableCommand {
                 ShellState(model: loaded, sessions: sessionData, sessionsPath: sessionsPath, colorMode: mode, seed: seed)
             }, environment: environment, historyPath: history,
                                        colorMode: (ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false) ? ColorMode.none : mode)
-            let code = try runtime.run(startup: startup)
-            if code != 0 { throw ExitCode(code) }
+            try runtime.run(startup: startup)
             return
         }
         // Scripted: commands from --script FILE or standard input.

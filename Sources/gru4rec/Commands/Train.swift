@@ -105,7 +105,7 @@ struct Train: ParsableCommand {
             let loaded = try GRU4RecModel.load(from: checkpointPath)
             model = loaded.model
             facts = loaded.facts
-            data = try loadTraining(catalog: model.catalog, exact: true)
+            data = try loadTraining(catalog: model.catalog)
             trainer = try Trainer(model: model, data: data)
             (best, extras) = try trainer.restoreCheckpoint(from: loaded.file)
             printError("resuming from \(checkpointPath): \(trainer.completedEpochs) epoch(s) done\(trainer.epochInProgress ? ", continuing epoch \(trainer.completedEpochs + 1)" : "")")
@@ -221,7 +221,7 @@ struct Train: ParsableCommand {
         printError("saved \(output) (epoch \(kept) of \(trainer.completedEpochs)); log \(logPath)")
     }
 
-    private func loadTraining(catalog: ItemCatalog, exact: Bool) throws -> SessionData {
+    private func loadTraining(catalog: ItemCatalog) throws -> SessionData {
         let loaded = try columns.load(train, catalog: catalog)
         if loaded.data.droppedUnknownItems > 0 {
             throw InputError(path: train, message: "\(loaded.data.droppedUnknownItems) events have items the checkpoint does not know",

@@ -27,8 +27,8 @@ final class ShellRuntime {
 
     private static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-    /// Runs until `quit`; returns the exit status.
-    func run(startup: [String]) throws -> Int32 {
+    /// Runs until `quit` (or until the terminal goes away).
+    func run(startup: [String]) throws {
         NCursesTerminal.prepareProcess()
         // Candidates are whole command lines (item names contain spaces).
         try bridge.configure(completion: { [unowned self] prefix, _ in
@@ -76,7 +76,6 @@ final class ShellRuntime {
                 _ = Shell.update(&state, .measured(updateSeconds: Self.now() - updateStart, renderSeconds: renderSeconds))
             }
         }
-        return 0
     }
 
     private func handle(_ input: TerminalInput) {
