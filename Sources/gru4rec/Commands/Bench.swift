@@ -30,7 +30,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        do { try reportingErrors { try bench() } } catch let e as ExitCodeError { throw ExitCode(e.code) }
+        try reportingErrors { try bench() }
     }
 
     struct Stat: Codable { var median: Double; var min: Double; var max: Double }

@@ -39,7 +39,7 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
-        do { try reportingErrors { try evaluate() } } catch let e as ExitCodeError { throw ExitCode(e.code) }
+        try reportingErrors { try evaluate() }
     }
 
     func evaluate() throws {

@@ -11,7 +11,7 @@ struct Info: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        do { try reportingErrors { try show() } } catch let e as ExitCodeError { throw ExitCode(e.code) }
+        try reportingErrors { try show() }
     }
 
     func show() throws {

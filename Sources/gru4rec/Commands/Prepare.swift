@@ -111,7 +111,7 @@ struct Prepare: ParsableCommand {
     }
 
     func run() throws {
-        do { try reportingErrors { try prepare() } } catch let e as ExitCodeError { throw ExitCode(e.code) }
+        try reportingErrors { try prepare() }
     }
 
     func prepare() throws {

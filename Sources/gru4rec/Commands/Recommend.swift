@@ -20,7 +20,7 @@ struct Recommend: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() throws {
-        do { try reportingErrors { try recommend() } } catch let e as ExitCodeError { throw ExitCode(e.code) }
+        try reportingErrors { try recommend() }
     }
 
     func recommend() throws {

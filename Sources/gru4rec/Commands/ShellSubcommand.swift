@@ -38,7 +38,7 @@ struct ShellSubcommand: ParsableCommand {
     @Option(help: "Seed for 'replay random'.") var seed: UInt64 = 1
 
     func run() throws {
-        do { try reportingErrors { try runShell() } } catch let e as ExitCodeError { throw ExitCode(e.code) }
+        try reportingErrors { try runShell() }
     }
 
     /// A default file beside the model, if it exists.

@@ -50,7 +50,7 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        do { try reportingErrors { try runTraining() } } catch let e as ExitCodeError { throw ExitCode(e.code) }
+        try reportingErrors { try runTraining() }
     }
 
     func hyperparameters(base: Hyperparameters) throws -> Hyperparameters {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import GRU4Rec
 
@@ -16,27 +17,25 @@ struct CommandFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Runs `body`, turning known errors into a printed message and a non-zero exit.
+/// Runs `body`, turning known errors into a printed message and a non-zero exit
+/// (ArgumentParser's `ExitCode`, which ends the command without printing again).
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let e as InputError {
         printError("error: \(e)")
-        throw ExitCodeError(code: 1)
+        throw ExitCode(1)
     } catch let e as HyperparameterError {
         printError("error: \(e)")
-        throw ExitCodeError(code: 2)
+        throw ExitCode(2)
     } catch let e as TrainingError {
         printError("error: \(e)")
-        throw ExitCodeError(code: 1)
+        throw ExitCode(1)
     } catch let e as CommandFailure {
         printError("error: \(e.message)")
-        throw ExitCodeError(code: e.code)
+        throw ExitCode(e.code)
     }
 }
-
-/// Thrown after the error was already printed.
-struct ExitCodeError: Error { var code: Int32 }
 
 /// A simple aligned text table.
 func formatTable(header: [String], rows: [[String]], rightAlign: Set<Int> = []) -> String {
