@@ -64,8 +64,10 @@ struct Eval: ParsableCommand {
         options.batchSize = max(1, batchSize)
         options.recordRanks = ranks != nil
         let progress = ProgressReporter()
+        let start = nowNanoseconds()
         let result = Evaluator(scorer: scorer).evaluate(data, options: options) { done, total in
-            progress.update(label: "evaluating", done: done, total: total, detail: "", elapsed: 0)
+            progress.update(label: "evaluating", done: done, total: total, detail: "",
+                            elapsed: Double(nowNanoseconds() - start) / 1e9)
         }
         if progress.interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         if let ranks, let r = result.ranks {
