@@ -95,7 +95,8 @@ public struct NegativeSampler {
         guard nSample > 0 else { return }
         if position >= vectorsPerStore { refill() }
         store.withUnsafeBufferPointer { buf in
-            out.update(from: buf.baseAddress! + position * nSample, count: nSample)
+            guard let base = buf.baseAddress else { return }
+            out.update(from: base + position * nSample, count: nSample)
         }
         position += 1
     }

@@ -96,7 +96,7 @@ public final class Trainer {
                 epochSeconds += elapsed()
                 return nil
             }
-            guard batcher!.next(into: &batch) else { break }
+            guard batcher?.next(into: &batch) == true else { break }
             step.prepareHidden(batch)
             negatives.withUnsafeMutableBufferPointer { sampler.next(into: $0.baseAddress!) }
             let loss = negatives.withUnsafeBufferPointer { step.run(batch, negatives: $0.baseAddress!) }

@@ -104,6 +104,8 @@ public final class TrainingStep {
     /// ln P0 and ln(P0^alpha) per item, for logQ.
     var lnP0: [Float], lnP0Alpha: [Float]
     var dropoutRNG: SeededGenerator
+    /// The row-sparse tensors the optimizer updates (resolved once).
+    let wySpec: TensorSpec, bySpec: TensorSpec, inputTableSpec: TensorSpec?
 
     /// A monotonic clock in nanoseconds; when set, ``profile`` accumulates phase times.
     /// (The library never reads the clock itself.)
@@ -145,6 +147,13 @@ public final class TrainingStep {
         let alpha = hp.sampleAlpha
         lnP0Alpha = model.itemSupport.map { logf(powf(Float($0), alpha)) }
         dropoutRNG = SeededGenerator(seed: (seed ?? hp.seed) ^ 0xD809_0D7A)
+        let params = model.parameters
+        guard let wy = params.spec("Wy.weight"), let by = params.spec("By.weight") else {
+            preconditionFailure("a GRU4Rec model always has Wy.weight and By.weight")
+        }
+        wySpec = wy
+        bySpec = by
+        inputTableSpec = params.spec(hp.inputMode == .oneHot ? "GE.Wx0.weight" : "E.weight")
     }
 
     // MARK: Hidden state
@@ -322,7 +331,6 @@ public final class TrainingStep {
         lap(\.gruBackward)
         // Input-table row gradients (summed per distinct row).
         var sparse: [(TensorSpec, SparseRowGradient)] = []
-        let wySpec = params.spec("Wy.weight")!, bySpec = params.spec("By.weight")!
         if mode == .shared, let g = inputRowGrad {
             for i in 0..<b {
                 let dst = gW + Int(inputSlot[i]) * l, src = g + i * l
@@ -346,8 +354,7 @@ public final class TrainingStep {
                 inputSlots.rows.withUnsafeBufferPointer { inRows in
                     sparse.append((wySpec, SparseRowGradient(rows: wyRows.baseAddress!, count: u, values: gW)))
                     sparse.append((bySpec, SparseRowGradient(rows: wyRows.baseAddress!, count: uy, values: gB)))
-                    if let gIn {
-                        let spec = params.spec(mode == .oneHot ? "GE.Wx0.weight" : "E.weight")!
+                    if let gIn, let spec = inputTableSpec {
                         sparse.append((spec, SparseRowGradient(rows: inRows.baseAddress!, count: inputSlots.count, values: gIn)))
                     }
                     if hp.gradClip > 0 { optimizer.clip(maxNorm: hp.gradClip, dense: grads, sparse: sparse) }

@@ -182,7 +182,7 @@ struct Train: ParsableCommand {
             try TrainingLog.append([.epoch(epoch: summary.epoch, loss: summary.meanLoss, events: summary.events, batches: summary.batches,
                                            seconds: summary.seconds, eventsPerSecond: summary.eventsPerSecond, validation: metrics)], to: logPath)
             var line = String(format: "epoch %d/%d  loss %.6f  %.1fs  %.0f events/s", summary.epoch, hp.nEpochs, summary.meanLoss, summary.seconds, summary.eventsPerSecond)
-            if !metrics.isEmpty { line += String(format: "  recall@%d %.4f  mrr@%d %.4f", cutoff, metrics["recall@\(cutoff)"]!, cutoff, metrics[key]!) }
+            if !metrics.isEmpty { line += String(format: "  recall@%d %.4f  mrr@%d %.4f", cutoff, metrics["recall@\(cutoff)"] ?? 0, cutoff, metrics[key] ?? 0) }
             progress.finish(line)
             facts.finalLoss = summary.meanLoss
             if let score = metrics[key] {
