@@ -68,6 +68,30 @@ void g4r_adagrad_impl(float *theta, const float *grad, float *acc, float *mom, s
     }
 }
 
+/* Adagrad over the listed rows of a row-major table (row length len): grads holds
+   one row per entry of rows, in the same order. Only rows whose index is below
+   `split` (part 0) or not below it (part 1) are updated, so two threads can share
+   a list without writing the same cache lines. The next rows are prefetched:
+   rows are scattered and too short for the hardware prefetcher. */
+G4R_IMPL
+void g4r_adagrad_rows_impl(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count,
+                           const float *grads, int part, int split, float lr, float mu, float eps) {
+    for (size_t k = 0; k < count; k++) {
+        int row = rows[k];
+        if ((row < split) != (part == 0)) continue;
+        if (k + 2 < count) {
+            size_t ahead = (size_t)rows[k + 2] * len;
+            for (size_t off = 0; off < len; off += 16) {
+                __builtin_prefetch(theta + ahead + off, 1, 3);
+                __builtin_prefetch(acc + ahead + off, 1, 3);
+                if (mom) __builtin_prefetch(mom + ahead + off, 1, 3);
+            }
+        }
+        size_t at = (size_t)row * len;
+        g4r_adagrad_impl(theta + at, grads + k * len, acc + at, mom ? mom + at : 0, len, lr, mu, eps);
+    }
+}
+
 G4R_IMPL
 void g4r_exp_impl(float *x, size_t n) {
     for (size_t j = 0; j < n; j++) x[j] = g4r_expf(x[j]);
@@ -209,4 +233,14 @@ float g4r_bprmax_row(const float *row, size_t n, size_t t, float elu_alpha, floa
 }
 #else
 float g4r_bprmax_row(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d) { return g4r_bprmax_row_impl(row, n, t, elu_alpha, bpreg, grad, scratch, inv_d); }
+#endif
+#if defined(__x86_64__) && defined(__clang__)
+__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))) static void g4r_adagrad_rows_avx512(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int split, float lr, float mu, float eps) { g4r_adagrad_rows_impl(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); }
+__attribute__((target("avx2,fma"))) static void g4r_adagrad_rows_avx2(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int split, float lr, float mu, float eps) { g4r_adagrad_rows_impl(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); }
+static void g4r_adagrad_rows_base(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int split, float lr, float mu, float eps) { g4r_adagrad_rows_impl(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); }
+void g4r_adagrad_rows(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int split, float lr, float mu, float eps) {
+    switch (g4r_level()) { case 2: g4r_adagrad_rows_avx512(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); break; case 1: g4r_adagrad_rows_avx2(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); break; default: g4r_adagrad_rows_base(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); }
+}
+#else
+void g4r_adagrad_rows(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int split, float lr, float mu, float eps) { g4r_adagrad_rows_impl(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); }
 #endif

@@ -16,6 +16,35 @@ struct KernelOracleTests {
         #expect(worst < 3e-7, "worst relative error \(worst)")
     }
 
+    @Test("Adagrad over listed rows: each part updates exactly its rows, as the per-row kernel does", arguments: [true, false])
+    func adagradRows(_ withMomentum: Bool) {
+        var r = TestRandom(seed: 31)
+        let rowsN = 23, len = 13
+        let theta0 = r.floats(rowsN * len), acc0 = r.floats(rowsN * len, 0, 2), mom0 = r.floats(rowsN * len)
+        let list: [Int32] = [7, 0, 22, 11, 12, 3, 19]  // 11 and 12 straddle the split at 11
+        let grads = r.floats(list.count * len)
+        var theta = theta0, acc = acc0, mom = mom0
+        for part: Int32 in [0, 1] {
+            theta.withUnsafeMutableBufferPointer { t in acc.withUnsafeMutableBufferPointer { a in mom.withUnsafeMutableBufferPointer { m in
+                g4r_adagrad_rows(t.baseAddress!, a.baseAddress!, withMomentum ? m.baseAddress! : nil, len, list, list.count,
+                                 grads, part, 11, 0.1, 0.3, 1e-6)
+            } } }
+        }
+        var eTheta = theta0, eAcc = acc0, eMom = mom0
+        for (k, row) in list.enumerated() {
+            let at = Int(row) * len
+            eTheta.withUnsafeMutableBufferPointer { t in eAcc.withUnsafeMutableBufferPointer { a in eMom.withUnsafeMutableBufferPointer { m in
+                grads.withUnsafeBufferPointer { g in
+                    g4r_adagrad(t.baseAddress! + at, g.baseAddress! + k * len, a.baseAddress! + at, withMomentum ? m.baseAddress! + at : nil,
+                                len, 0.1, 0.3, 1e-6)
+                }
+            } } }
+        }
+        #expect(theta == eTheta && acc == eAcc && mom == eMom)
+        let untouched = Set(0..<rowsN).subtracting(list.map(Int.init))
+        for row in untouched { #expect(Array(theta[row * len..<(row + 1) * len]) == Array(theta0[row * len..<(row + 1) * len])) }
+    }
+
     @Test("cross-entropy row: vectorised kernel matches the Swift oracle", arguments: [false, true])
     func crossEntropyRow(_ withShift: Bool) {
         var r = TestRandom(seed: withShift ? 5 : 6)

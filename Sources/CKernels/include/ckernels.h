@@ -12,6 +12,12 @@
    (theta += d when mom is NULL). */
 void g4r_adagrad(float *theta, const float *grad, float *acc, float *mom, size_t n, float lr, float mu, float eps);
 
+/* Adagrad (as g4r_adagrad) over the listed rows of a row-major table with rows of
+   len floats; grads holds one row per listed row, in list order. Updates only the
+   rows below `split` (part 0) or the rest (part 1). */
+void g4r_adagrad_rows(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count,
+                      const float *grads, int part, int split, float lr, float mu, float eps);
+
 /* Cross-entropy over one score row (n columns, target column t):
    z = row - shift (shift may be NULL), p = softmax(z), grad = (p - onehot(t)) * p_t/(p_t+1e-24) * inv_d.
    Returns -log(p_t + 1e-24). */
@@ -28,4 +34,13 @@ void g4r_exp(float *x, size_t n);
 /* GRUCell gates for one row (H units): r = s(a_r + c_r), z = s(a_z + c_z),
    n = tanh(a_n + r*c_n), h' = (1-z)*n + z*h. Writes gates [r|z|n], c_n and h'. */
 void g4r_gru_gates(const float *a, const float *c, const float *h, float *gates, float *cn, float *hout, size_t H);
+/* A fork-join pool of one worker thread (pool.c). g4r_pool_start starts the
+   worker once (returns 0 if no thread could be made). g4r_pool_run2 runs
+   fn(ctx, 0) on the calling thread and fn(ctx, 1) on the worker, and returns when
+   both are done. One caller at a time. */
+typedef void (*g4r_part_fn)(void *ctx, long part);
+int g4r_pool_start(void);
+void g4r_pool_run2(g4r_part_fn fn, void *ctx);
+/* Parts run on the worker thread so far (for tests). */
+unsigned long g4r_pool_worker_jobs(void);
 #endif

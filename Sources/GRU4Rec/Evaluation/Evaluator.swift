@@ -112,21 +112,35 @@ public final class Evaluator {
         var ranks: [Double] = []
         var done = 0
         var rowRanks: [Double] = []
+        var tops: [[(item: Int, score: Float)]] = []
         while batcher.next(into: &step) {
             scorer.advance(step)
             scorer.score(rows: step.rows, into: scores)
-            rowRanks.removeAll(keepingCapacity: true)
-            for i in 0..<step.rows {
-                let row = scores + i * n
-                let rank = rankOfTarget(row, count: n, target: Int(step.target[i]), mode: options.mode)
-                rowRanks.append(rank)
+            // Ranks and top-k lists of the rows in two parts (threads); then the
+            // sums in row order, so the metrics do not depend on the thread count.
+            let rows = step.rows
+            if rowRanks.count < rows { rowRanks = [Double](repeating: 0, count: rows) }
+            if tops.count < rows { tops = [[(item: Int, score: Float)]](repeating: [], count: rows) }
+            let rankP = rowRanks.withUnsafeMutableBufferPointer { $0.baseAddress! }
+            let topP = tops.withUnsafeMutableBufferPointer { $0.baseAddress! }
+            let targets = step.target.withUnsafeBufferPointer { $0.baseAddress! }
+            let mode = options.mode, listMetrics = options.listMetrics
+            Parallel.run { part in
+                for i in Parallel.half(rows, part: part) {
+                    let row = scores + i * n
+                    rankP[i] = rankOfTarget(row, count: n, target: Int(targets[i]), mode: mode)
+                    if listMetrics { topP[i] = topK(row, count: n, k: maxK) }
+                }
+            }
+            for i in 0..<rows {
+                let rank = rowRanks[i]
                 for (c, k) in cutoffs.enumerated() where rank <= Double(k) {
                     hits[c] += 1
                     rr[c] += 1 / rank
                     dcg[c] += 1 / log2(rank + 1)
                 }
                 if options.listMetrics {
-                    let top = topK(row, count: n, k: maxK)
+                    let top = tops[i]
                     for (c, k) in cutoffs.enumerated() {
                         for e in top.prefix(k) {
                             seen[c][e.item] = true
@@ -135,8 +149,8 @@ public final class Evaluator {
                     }
                 }
             }
-            if options.recordRanks { ranks.append(contentsOf: rowRanks) }
-            observer?(step, scores, rowRanks)
+            if options.recordRanks { ranks.append(contentsOf: rowRanks.prefix(rows)) }
+            observer?(step, scores, Array(rowRanks.prefix(rows)))
             done += step.rows
             progress?(done, total)
         }

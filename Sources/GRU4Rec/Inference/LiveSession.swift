@@ -75,7 +75,7 @@ public final class LiveSession {
     /// The top-k items after the session so far, best first (ties: lower index first).
     public func topK(_ k: Int, excluding: Set<Int> = []) -> [(item: Int, score: Float)] {
         computeScores()
-        return scoreBuffer.withUnsafeBufferPointer { GRU4Rec.topK($0.baseAddress!, count: $0.count, k: k, excluded: excluding) }
+        return scoreBuffer.withUnsafeBufferPointer { topKParallel($0.baseAddress!, count: $0.count, k: k, excluded: excluding) }
     }
 
     /// Rank of `item` among all items under the current scores.

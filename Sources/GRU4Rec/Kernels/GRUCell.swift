@@ -34,12 +34,38 @@ func gruCellForward(
     u: UnsafePointer<Float>, h: UnsafePointer<Float>,
     w: GRUCellWeights, cache: GRUCellCache, hOut: UnsafeMutablePointer<Float>
 ) {
+    Parallel.run { part in
+        gruCellForwardProduct(part: part, rows: b, input: i, hidden: hs, u: u, h: h, w: w, cache: cache)
+    }
+    Parallel.run { part in
+        gruCellForwardGates(Parallel.half(b, part: part), hidden: hs, h: h, cache: cache, hOut: hOut)
+    }
+}
+
+/// The forward pass's two independent products, one per part:
+/// part 0: a = u · W_ih^T + b_ih; part 1: c = h · W_hh^T + b_hh (into cache.preA / cache.preC).
+@inline(__always)
+func gruCellForwardProduct(
+    part: Int, rows b: Int, input i: Int, hidden hs: Int,
+    u: UnsafePointer<Float>, h: UnsafePointer<Float>, w: GRUCellWeights, cache: GRUCellCache
+) {
     let g3 = 3 * hs
-    broadcastRows(w.bIH, rows: b, n: g3, into: cache.preA, ld: g3)
-    BLAS.gemm(transB: true, m: b, n: g3, k: i, a: u, lda: i, b: w.wIH, ldb: i, beta: 1, c: cache.preA, ldc: g3)
-    broadcastRows(w.bHH, rows: b, n: g3, into: cache.preC, ld: g3)
-    BLAS.gemm(transB: true, m: b, n: g3, k: hs, a: h, lda: hs, b: w.wHH, ldb: hs, beta: 1, c: cache.preC, ldc: g3)
-    for row in 0..<b {
+    if part == 0 {
+        broadcastRows(w.bIH, rows: b, n: g3, into: cache.preA, ld: g3)
+        BLAS.gemm(transB: true, m: b, n: g3, k: i, a: u, lda: i, b: w.wIH, ldb: i, beta: 1, c: cache.preA, ldc: g3)
+    } else {
+        broadcastRows(w.bHH, rows: b, n: g3, into: cache.preC, ld: g3)
+        BLAS.gemm(transB: true, m: b, n: g3, k: hs, a: h, lda: hs, b: w.wHH, ldb: hs, beta: 1, c: cache.preC, ldc: g3)
+    }
+}
+
+/// The gates and h' for the rows in `rows` (after both products).
+@inline(__always)
+func gruCellForwardGates(
+    _ rows: Range<Int>, hidden hs: Int, h: UnsafePointer<Float>, cache: GRUCellCache, hOut: UnsafeMutablePointer<Float>
+) {
+    let g3 = 3 * hs
+    for row in rows {
         g4r_gru_gates(cache.preA + row * g3, cache.preC + row * g3, h + row * hs, cache.gates + row * g3,
                       cache.cN + row * hs, hOut + row * hs, hs)
     }
@@ -56,8 +82,32 @@ func gruCellBackward(
     dOut: UnsafePointer<Float>, dU: UnsafeMutablePointer<Float>?, dH: UnsafeMutablePointer<Float>?,
     scratchA: UnsafeMutablePointer<Float>, scratchC: UnsafeMutablePointer<Float>
 ) {
+    Parallel.run { part in
+        gruCellBackwardGates(Parallel.half(b, part: part), hidden: hs, h: h, cache: cache, dOut: dOut, scratchA: scratchA, scratchC: scratchC)
+    }
+    Parallel.run { part in
+        gruCellBackwardProducts(part: part, rows: b, input: i, hidden: hs, u: u, h: h, w: w, grad: grad,
+                                dU: dU, scratchA: scratchA, scratchC: scratchC)
+    }
+    if let dH {
+        let g3 = 3 * hs
+        BLAS.gemm(m: b, n: hs, k: g3, a: scratchC, lda: g3, b: w.wHH, ldb: hs, beta: 1, c: dH, ldc: hs)
+        for row in 0..<b {
+            let z = cache.gates + row * g3 + hs, dh = dOut + row * hs, o = dH + row * hs
+            for j in 0..<hs { o[j] += dh[j] * z[j] }
+        }
+    }
+}
+
+/// Backward through the gates for the rows in `rows`: the gradients of the
+/// pre-activations a (into `scratchA`) and c (into `scratchC`).
+@inline(__always)
+func gruCellBackwardGates(
+    _ rows: Range<Int>, hidden hs: Int, h: UnsafePointer<Float>, cache: GRUCellCache, dOut: UnsafePointer<Float>,
+    scratchA: UnsafeMutablePointer<Float>, scratchC: UnsafeMutablePointer<Float>
+) {
     let g3 = 3 * hs
-    for row in 0..<b {
+    for row in rows {
         let g = cache.gates + row * g3, cn = cache.cN + row * hs
         let hp = h + row * hs, dh = dOut + row * hs
         let da = scratchA + row * g3, dc = scratchC + row * g3
@@ -73,19 +123,28 @@ func gruCellBackward(
             dc[j] = dpr; dc[hs + j] = dpz; dc[2 * hs + j] = dpn * r
         }
     }
-    // dW_ih += da^T · u ; dW_hh += dc^T · h ; biases += column sums.
-    BLAS.gemm(transA: true, m: g3, n: i, k: b, a: scratchA, lda: g3, b: u, ldb: i, beta: 1, c: grad.wIH, ldc: i)
-    BLAS.gemm(transA: true, m: g3, n: hs, k: b, a: scratchC, lda: g3, b: h, ldb: hs, beta: 1, c: grad.wHH, ldc: hs)
-    accumulateColumnSums(scratchA, rows: b, n: g3, ld: g3, into: grad.bIH)
-    accumulateColumnSums(scratchC, rows: b, n: g3, ld: g3, into: grad.bHH)
-    if let dU {
-        BLAS.gemm(m: b, n: i, k: g3, a: scratchA, lda: g3, b: w.wIH, ldb: i, beta: 1, c: dU, ldc: i)
+}
+
+/// The backward products, split in two parts that write disjoint memory:
+/// part 0: dW_ih += da^T · u and b_ih's column sums; part 1: dW_hh += dc^T · h and
+/// b_hh's; and each part dU += da · W_ih for its half of the rows.
+@inline(__always)
+func gruCellBackwardProducts(
+    part: Int, rows b: Int, input i: Int, hidden hs: Int,
+    u: UnsafePointer<Float>, h: UnsafePointer<Float>, w: GRUCellWeights, grad: GRUCellWeights,
+    dU: UnsafeMutablePointer<Float>?, scratchA: UnsafeMutablePointer<Float>, scratchC: UnsafeMutablePointer<Float>
+) {
+    let g3 = 3 * hs
+    if part == 0 {
+        BLAS.gemm(transA: true, m: g3, n: i, k: b, a: scratchA, lda: g3, b: u, ldb: i, beta: 1, c: grad.wIH, ldc: i)
+        accumulateColumnSums(scratchA, rows: b, n: g3, ld: g3, into: grad.bIH)
+    } else {
+        BLAS.gemm(transA: true, m: g3, n: hs, k: b, a: scratchC, lda: g3, b: h, ldb: hs, beta: 1, c: grad.wHH, ldc: hs)
+        accumulateColumnSums(scratchC, rows: b, n: g3, ld: g3, into: grad.bHH)
     }
-    if let dH {
-        BLAS.gemm(m: b, n: hs, k: g3, a: scratchC, lda: g3, b: w.wHH, ldb: hs, beta: 1, c: dH, ldc: hs)
-        for row in 0..<b {
-            let z = cache.gates + row * g3 + hs, dh = dOut + row * hs, o = dH + row * hs
-            for j in 0..<hs { o[j] += dh[j] * z[j] }
-        }
+    if let dU {
+        let r = Parallel.half(b, part: part)
+        BLAS.gemm(m: r.count, n: i, k: g3, a: scratchA + r.lowerBound * g3, lda: g3, b: w.wIH, ldb: i, beta: 1,
+                  c: dU + r.lowerBound * i, ldc: i)
     }
 }

@@ -32,31 +32,43 @@ func lossAndGradient(
     dR: UnsafeMutablePointer<Float>, ldD: Int, scratch: UnsafeMutablePointer<Float>
 ) -> Double {
     var total = 0.0
-    let invD = 1 / settings.normalizer
     for i in 0..<b {
-        let row = r + i * ld, grad = dR + i * ldD
-        switch settings.kind {
-        case .crossEntropy:
-            total += Double(g4r_xe_row(row, shift, n, i, grad, invD))
-        case .bprMax where settings.activation != .tanh:
-            var alpha: Float = 0
-            if case .elu(let a) = settings.activation { alpha = a }
-            total += Double(g4r_bprmax_row(row, n, i, alpha, settings.bpreg, grad, scratch, invD))
-        case .bprMax, .top1Max, .bpr, .top1:
-            let o = scratch, act = scratch + n  // O and act'(R)
-            applyActivation(settings.activation, row, n: n, out: o, derivative: act)
-            let rowLoss: Double
-            switch settings.kind {
-            case .bprMax: rowLoss = bprMaxRowReference(o, n: n, target: i, bpreg: settings.bpreg, grad: grad)
-            case .top1Max: rowLoss = top1MaxRow(o, n: n, target: i, grad: grad)
-            case .bpr: rowLoss = bprRow(o, n: n, target: i, grad: grad)
-            default: rowLoss = top1Row(o, n: n, target: i, grad: grad)
-            }
-            for j in 0..<n { grad[j] *= act[j] * invD }
-            total += rowLoss
-        }
+        total += lossRow(settings, row: i, columns: n, scores: r + i * ld, shift: shift, grad: dR + i * ldD, scratch: scratch)
     }
     return total / Double(settings.normalizer)
+}
+
+/// The loss of score row `i` (whose target is column i) before normalisation;
+/// writes the row's dLoss/dR (already divided by D) into `grad`. `scratch` holds 3N floats.
+/// Rows are independent: the training step computes them in parallel and sums the
+/// returned values in row order.
+@inline(__always)
+func lossRow(
+    _ settings: LossSettings, row i: Int, columns n: Int,
+    scores row: UnsafePointer<Float>, shift: UnsafePointer<Float>?,
+    grad: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+) -> Double {
+    let invD = 1 / settings.normalizer
+    switch settings.kind {
+    case .crossEntropy:
+        return Double(g4r_xe_row(row, shift, n, i, grad, invD))
+    case .bprMax where settings.activation != .tanh:
+        var alpha: Float = 0
+        if case .elu(let a) = settings.activation { alpha = a }
+        return Double(g4r_bprmax_row(row, n, i, alpha, settings.bpreg, grad, scratch, invD))
+    case .bprMax, .top1Max, .bpr, .top1:
+        let o = scratch, act = scratch + n  // O and act'(R)
+        applyActivation(settings.activation, row, n: n, out: o, derivative: act)
+        let rowLoss: Double
+        switch settings.kind {
+        case .bprMax: rowLoss = bprMaxRowReference(o, n: n, target: i, bpreg: settings.bpreg, grad: grad)
+        case .top1Max: rowLoss = top1MaxRow(o, n: n, target: i, grad: grad)
+        case .bpr: rowLoss = bprRow(o, n: n, target: i, grad: grad)
+        default: rowLoss = top1Row(o, n: n, target: i, grad: grad)
+        }
+        for j in 0..<n { grad[j] *= act[j] * invD }
+        return rowLoss
+    }
 }
 
 /// O = act(R) and act'(R), elementwise.

@@ -61,31 +61,48 @@ public final class Optimizer {
 
     /// One update. `dense` holds the dense gradients under the parameters' names
     /// (tensors absent from it are skipped); `sparse` the row gradients.
+    /// Every tensor is split in two halves (elements, or rows) updated in parallel;
+    /// each element's update is independent of the others, so the result does not
+    /// depend on the split.
     func step(parameters: ParameterStore, dense: ParameterStore, sparse: [(TensorSpec, SparseRowGradient)]) {
         stepCount += 1
-        for gs in dense.specs {
-            guard let ps = parameters.spec(gs.name) else { continue }
-            update(theta: parameters.pointer(ps), grad: dense.pointer(gs), stateOffset: ps.offset, count: ps.count)
-        }
-        for (ps, g) in sparse {
-            let len = ps.rowLength
-            for k in 0..<g.count {
-                let row = Int(g.rows[k])
-                update(theta: parameters.pointer(ps) + row * len, grad: g.values + k * len, stateOffset: ps.offset + row * len, count: len)
+        let accBase = acc.base, momBase = mom?.base
+        Parallel.run { part in
+            for gs in dense.specs {
+                guard let ps = parameters.spec(gs.name) else { continue }
+                let r = Parallel.half(ps.count, part: part, align: 16)
+                update(theta: parameters.pointer(ps) + r.lowerBound, grad: dense.pointer(gs) + r.lowerBound,
+                       acc: accBase + ps.offset + r.lowerBound, mom: momBase.map { $0 + ps.offset + r.lowerBound }, count: r.count)
+            }
+            for (ps, g) in sparse {
+                // Rows split by index, not by position in the list: neighbouring rows
+                // share cache lines, and two cores writing them would contend.
+                let len = ps.rowLength
+                let theta = parameters.pointer(ps)
+                let split = Int32(ps.shape[0] / 2)
+                if kind == .adagrad {
+                    g4r_adagrad_rows(theta, accBase + ps.offset, momBase.map { $0 + ps.offset }, len, g.rows, g.count,
+                                     g.values, Int32(part), split, learningRate, momentum, epsilon)
+                    continue
+                }
+                for k in 0..<g.count where (g.rows[k] < split) == (part == 0) {
+                    let row = Int(g.rows[k])
+                    let at = ps.offset + row * len
+                    update(theta: theta + row * len, grad: g.values + k * len, acc: accBase + at, mom: momBase.map { $0 + at }, count: len)
+                }
             }
         }
     }
 
     @inline(__always)
-    private func update(theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>, stateOffset: Int, count: Int) {
-        let a = acc.base + stateOffset
+    func update(theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>, acc a: UnsafeMutablePointer<Float>,
+                mom m: UnsafeMutablePointer<Float>?, count: Int) {
         let lr = learningRate
         switch kind {
         case .adagrad:
-            g4r_adagrad(theta, grad, a, mom.map { $0.base + stateOffset }, count, lr, momentum, epsilon)
+            g4r_adagrad(theta, grad, a, m, count, lr, momentum, epsilon)
         case .adam:
-            guard let mom else { return }
-            let m = mom.base + stateOffset
+            guard let m else { return }
             let t = Float(stepCount)
             let c1 = 1 - powf(beta1, t), c2 = 1 - powf(beta2, t)
             for j in 0..<count {
@@ -95,8 +112,8 @@ public final class Optimizer {
                 theta[j] -= lr * (m[j] / c1) / ((a[j] / c2).squareRoot() + adamEpsilon)
             }
         case .sgd:
-            if let mom {
-                let m = mom.base + stateOffset, mu = momentum
+            if let m {
+                let mu = momentum
                 for j in 0..<count {
                     let v = mu * m[j] - lr * grad[j]
                     m[j] = v

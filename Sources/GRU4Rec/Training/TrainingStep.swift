@@ -1,8 +1,8 @@
 import Foundation
 
-/// A growable scratch buffer of floats, allocated once and reused (no allocation in the hot loop).
-final class FloatBuffer {
-    private(set) var pointer: UnsafeMutablePointer<Float>
+/// A growable scratch buffer, allocated once and reused (no allocation in the hot loop).
+final class ScratchBuffer<Element: Numeric> {
+    private(set) var pointer: UnsafeMutablePointer<Element>
     private(set) var capacity: Int
     init(_ capacity: Int = 16) {
         self.capacity = max(capacity, 16)
@@ -10,9 +10,9 @@ final class FloatBuffer {
         pointer.initialize(repeating: 0, count: self.capacity)
     }
     deinit { pointer.deallocate() }
-    /// Ensures room for `n` floats (contents are lost when it grows).
+    /// Ensures room for `n` elements (contents are lost when it grows).
     @discardableResult
-    func reserve(_ n: Int) -> UnsafeMutablePointer<Float> {
+    func reserve(_ n: Int) -> UnsafeMutablePointer<Element> {
         if n > capacity {
             pointer.deallocate()
             capacity = n
@@ -23,28 +23,48 @@ final class FloatBuffer {
     }
 }
 
+typealias FloatBuffer = ScratchBuffer<Float>
+typealias DoubleBuffer = ScratchBuffer<Double>
+
 /// Maps item indices to dense slots for one step (the distinct rows of a
-/// row-sparse parameter that the step touches).
-struct SlotMap {
-    private var slot: [Int32]
-    private(set) var rows: [Int32] = []
-    init(itemCount: Int) { slot = [Int32](repeating: -1, count: itemCount) }
-    /// The slot of `item`, assigning the next one if new.
-    @inline(__always)
-    mutating func slot(for item: Int32) -> Int32 {
-        let s = slot[Int(item)]
-        if s >= 0 { return s }
-        let n = Int32(rows.count)
-        slot[Int(item)] = n
-        rows.append(item)
-        return n
+/// row-sparse parameter that the step touches). Raw storage, allocated once.
+final class SlotMap {
+    private let slot: UnsafeMutablePointer<Int32>
+    /// The distinct items in slot order (`count` of them).
+    let rowsPointer: UnsafeMutablePointer<Int32>
+    private(set) var count = 0
+    let itemCount: Int
+    init(itemCount: Int) {
+        self.itemCount = itemCount
+        slot = .allocate(capacity: max(1, itemCount))
+        slot.initialize(repeating: -1, count: max(1, itemCount))
+        rowsPointer = .allocate(capacity: max(1, itemCount))
+        rowsPointer.initialize(repeating: 0, count: max(1, itemCount))
     }
-    var count: Int { rows.count }
-    mutating func clear() {
-        for r in rows { slot[Int(r)] = -1 }
-        rows.removeAll(keepingCapacity: true)
+    deinit { slot.deallocate(); rowsPointer.deallocate() }
+    /// Assigns slots to `n` items (new items get the next slots) and writes each one's slot.
+    func assign(_ items: UnsafePointer<Int32>, count n: Int, slots out: UnsafeMutablePointer<Int32>) {
+        var c = count
+        let slot = self.slot, rows = rowsPointer
+        for j in 0..<n {
+            let item = Int(items[j])
+            var s = slot[item]
+            if s < 0 {
+                s = Int32(c)
+                slot[item] = s
+                rows[c] = Int32(item)
+                c += 1
+            }
+            out[j] = s
+        }
+        count = c
     }
-    mutating func growItems(to n: Int) { if slot.count < n { slot += [Int32](repeating: -1, count: n - slot.count) } }
+    /// The distinct items in slot order.
+    var rows: [Int32] { Array(UnsafeBufferPointer(start: rowsPointer, count: count)) }
+    func clear() {
+        for k in 0..<count { slot[Int(rowsPointer[k])] = -1 }
+        count = 0
+    }
 }
 
 /// Time spent in each phase of training steps, when a clock is injected (benchmarks).
@@ -96,8 +116,9 @@ public final class TrainingStep {
     // Scores.
     let wU = FloatBuffer(), bU = FloatBuffer(), ru = FloatBuffer(), dRu = FloatBuffer()
     let scoresBuffer = FloatBuffer(), dScores = FloatBuffer(), shift = FloatBuffer(), lossScratch = FloatBuffer()
+    let rowLosses = DoubleBuffer()
     let gWU = FloatBuffer(), gBU = FloatBuffer(), gInput = FloatBuffer()
-    var wySlots: SlotMap, inputSlots: SlotMap
+    let wySlots: SlotMap, inputSlots: SlotMap
     var columnSlot: [Int32] = []
     var inputSlot: [Int32] = []
     var y: [Int32] = []
@@ -185,6 +206,11 @@ public final class TrainingStep {
     /// Runs one training step on `step` with the given negatives (nSample ids).
     /// The hidden state must have been prepared with ``prepareHidden(_:)``.
     /// - Parameter update: apply the optimizer (false: compute loss and gradients only).
+    ///
+    /// The work is split in two parts at every stage (``Parallel``): rows of the
+    /// gathered tables, the two GRU products, score columns, loss rows, the
+    /// backward products' output rows, optimizer rows. The split is the same with
+    /// one thread or two, so results do not depend on the thread count.
     @discardableResult
     public func run(_ step: BatchStep, negatives: UnsafePointer<Int32>, update: Bool = true) -> Double {
         let b = step.rows
@@ -200,35 +226,65 @@ public final class TrainingStep {
         wySlots.clear()
         inputSlots.clear()
         if y.count < n { y = [Int32](repeating: 0, count: n); columnSlot = [Int32](repeating: 0, count: n) }
-        for i in 0..<b { y[i] = step.target[i] }
-        for j in 0..<s { y[b + j] = negatives[j] }
-        for j in 0..<n { columnSlot[j] = wySlots.slot(for: y[j]) }
-        let uy = wySlots.count
         if inputSlot.count < b { inputSlot = [Int32](repeating: 0, count: b) }
+        let yP = y.withUnsafeMutableBufferPointer { $0.baseAddress! }
+        let colSlotP = columnSlot.withUnsafeMutableBufferPointer { $0.baseAddress! }
+        let inSlot = inputSlot.withUnsafeMutableBufferPointer { $0.baseAddress! }
+        let inputIDs = step.input.withUnsafeBufferPointer { $0.baseAddress! }
+        step.target.withUnsafeBufferPointer { yP.update(from: $0.baseAddress!, count: b) }
+        (yP + b).update(from: negatives, count: s)
+        wySlots.assign(yP, count: n, slots: colSlotP)
+        let uy = wySlots.count
         switch mode {
-        case .shared: for i in 0..<b { inputSlot[i] = wySlots.slot(for: step.input[i]) }
-        case .separate, .oneHot: for i in 0..<b { inputSlot[i] = inputSlots.slot(for: step.input[i]) }
+        case .shared: wySlots.assign(inputIDs, count: b, slots: inSlot)
+        case .separate, .oneHot: inputSlots.assign(inputIDs, count: b, slots: inSlot)
         }
         let u = wySlots.count
 
-        // Gather Wy rows (all touched) and By (output rows).
+        // Buffers (reserved before any parallel part uses them).
         let w = wU.reserve(u * l), bias = bU.reserve(uy)
-        wySlots.rows.withUnsafeBufferPointer { gatherRows(pWy, n: l, index: $0.baseAddress!, count: u, into: w) }
-        for k in 0..<uy { bias[k] = pBy[Int(wySlots.rows[k])] }
-
-        // Input embedding x0 (not in one-hot mode) with embedding dropout.
         let i0 = mode == .oneHot ? 0 : model.inputSize(ofLayer: 0)
         let x0p = x0.reserve(max(1, b * i0))
-        switch mode {
-        case .shared: for i in 0..<b { (x0p + i * i0).update(from: w + Int(inputSlot[i]) * l, count: l) }
-        case .separate: for i in 0..<b { (x0p + i * i0).update(from: params["E.weight"] + Int(step.input[i]) * i0, count: i0) }
-        case .oneHot: break
-        }
         let pEmbed = hp.dropoutPEmbed, pHidden = hp.dropoutPHidden
         let embedWidth = mode == .oneHot ? layers[0] : i0
-        if pEmbed > 0 {
-            fillMask(embedMask.reserve(b * embedWidth), count: b * embedWidth, p: pEmbed)
-            if mode != .oneHot { multiply(x0p, by: embedMask.pointer, count: b * i0) }
+        // Dropout masks, drawn in the order of the layers (one random stream).
+        if pEmbed > 0 { fillMask(embedMask.reserve(b * embedWidth), count: b * embedWidth, p: pEmbed) }
+        if pHidden > 0 {
+            for k in 0..<layers.count where !(k == 0 && mode == .oneHot) {
+                fillMask(hiddenMask[k].reserve(b * layers[k]), count: b * layers[k], p: pHidden)
+            }
+        }
+        let ruP = ru.reserve(b * uy)
+        let r = scoresBuffer.reserve(b * n)
+        let dR = dScores.reserve(b * n)
+        let dRuP = dRu.reserve(b * uy)
+        let gW = gWU.reserve(u * l), gB = gBU.reserve(uy)
+        let top = layers.count - 1
+        let dTop = dOut[top].reserve(b * l)
+        let scratchLength = 3 * n
+        let scratch = lossScratch.reserve(2 * scratchLength)
+        let rowLoss = rowLosses.reserve(b)
+        let useShift = hp.loss == .crossEntropy && hp.logq > 0
+        let shiftP = shift.reserve(n)
+
+        // Gather Wy rows (all touched) and By (output rows); the input embedding x0
+        // (not in one-hot mode) with embedding dropout.
+        let wyRows = UnsafePointer(wySlots.rowsPointer)
+        let pE: UnsafeMutablePointer<Float>? = mode == .separate ? params["E.weight"] : nil
+        let embedMaskP = embedMask.pointer
+        Parallel.run { part in
+            let rowsU = Parallel.half(u, part: part)
+            gatherRows(pWy, n: l, index: wyRows + rowsU.lowerBound, count: rowsU.count, into: w + rowsU.lowerBound * l)
+            for k in Parallel.half(uy, part: part) { bias[k] = pBy[Int(wyRows[k])] }
+            for i in Parallel.half(b, part: part) {
+                let dst = x0p + i * i0
+                switch mode {
+                case .shared: dst.update(from: pWy + Int(inputIDs[i]) * l, count: l)
+                case .separate: if let pE { dst.update(from: pE + Int(inputIDs[i]) * i0, count: i0) }
+                case .oneHot: break
+                }
+                if pEmbed > 0 && mode != .oneHot { Self.multiply(dst, by: embedMaskP + i * i0, count: i0) }
+            }
         }
 
         lap(\.gather)
@@ -237,66 +293,84 @@ public final class TrainingStep {
             let h = layers[k]
             let hIn = hidden[k].pointer, hOut = hiddenNext[k].pointer
             if k == 0 && mode == .oneHot {
-                step.input.withUnsafeBufferPointer { xs in
-                    gruEmbeddingForward(rows: b, hidden: h, items: xs.baseAddress!, h: hIn, w: geWeights(params), cache: geCache(b, h), hOut: hOut)
-                }
-                if pEmbed > 0 { multiply(hOut, by: embedMask.pointer, count: b * h) }
+                gruEmbeddingForward(rows: b, hidden: h, items: inputIDs, h: hIn, w: geWeights(params), cache: geCache(b, h), hOut: hOut)
+                if pEmbed > 0 { Self.multiply(hOut, by: embedMaskP, count: b * h) }
             } else {
                 let input = k == 0 ? UnsafePointer(x0p) : UnsafePointer(hiddenNext[k - 1].pointer)
-                gruCellForward(rows: b, input: model.inputSize(ofLayer: k), hidden: h, u: input, h: hIn,
-                               w: cellWeights(params, k), cache: cellCache(k), hOut: hOut)
-                if pHidden > 0 {
-                    fillMask(hiddenMask[k].reserve(b * h), count: b * h, p: pHidden)
-                    multiply(hOut, by: hiddenMask[k].pointer, count: b * h)
+                let ik = model.inputSize(ofLayer: k)
+                let weights = cellWeights(params, k), cache = cellCache(k)
+                let mask = hiddenMask[k].pointer
+                Parallel.run { part in
+                    gruCellForwardProduct(part: part, rows: b, input: ik, hidden: h, u: input, h: hIn, w: weights, cache: cache)
+                }
+                Parallel.run { part in
+                    let rowsB = Parallel.half(b, part: part)
+                    gruCellForwardGates(rowsB, hidden: h, h: hIn, cache: cache, hOut: hOut)
+                    if pHidden > 0 {
+                        Self.multiply(hOut + rowsB.lowerBound * h, by: mask + rowsB.lowerBound * h, count: rowsB.count * h)
+                    }
                 }
             }
         }
-        let hTop = hiddenNext[layers.count - 1].pointer
+        let hTop = UnsafePointer(hiddenNext[top].pointer)
         lap(\.gruForward)
 
-        // Scores over distinct output items, expanded to the reference's B x N matrix.
-        let ruP = ru.reserve(b * uy)
-        broadcastRows(bias, rows: b, n: uy, into: ruP, ld: uy)
-        BLAS.gemm(transB: true, m: b, n: uy, k: l, a: hTop, lda: l, b: w, ldb: l, beta: 1, c: ruP, ldc: uy)
-        let r = scoresBuffer.reserve(b * n)
-        for i in 0..<b {
-            let src = ruP + i * uy, dst = r + i * n
-            for j in 0..<n { dst[j] = src[Int(columnSlot[j])] }
+        // Scores over distinct output items (column halves); the logQ shift.
+        let lnP0P = lnP0.withUnsafeBufferPointer { $0.baseAddress! }
+        let lnP0AlphaP = lnP0Alpha.withUnsafeBufferPointer { $0.baseAddress! }
+        let logq = hp.logq, m = hp.batchSize  // the configured batch size splits the columns (FORMAT.md 5.2)
+        Parallel.run { part in
+            let cols = Parallel.half(uy, part: part, align: 8)
+            if !cols.isEmpty {
+                for i in 0..<b { (ruP + i * uy + cols.lowerBound).update(from: bias + cols.lowerBound, count: cols.count) }
+                BLAS.gemm(transB: true, m: b, n: cols.count, k: l, a: hTop, lda: l, b: w + cols.lowerBound * l, ldb: l,
+                          beta: 1, c: ruP + cols.lowerBound, ldc: uy)
+            }
+            if useShift {
+                for j in Parallel.half(n, part: part) {
+                    shiftP[j] = logq * (j < m ? lnP0P[Int(yP[j])] : lnP0AlphaP[Int(yP[j])])
+                }
+            }
         }
 
         lap(\.scores)
-        // Loss and dR.
-        var shiftP: UnsafeMutablePointer<Float>? = nil
-        if hp.loss == .crossEntropy && hp.logq > 0 {
-            let sp = shift.reserve(n)
-            let m = hp.batchSize  // the configured batch size splits the columns (FORMAT.md 5.2)
-            for j in 0..<n { sp[j] = hp.logq * (j < m ? lnP0[Int(y[j])] : lnP0Alpha[Int(y[j])]) }
-            shiftP = sp
-        }
-        let dR = dScores.reserve(b * n)
+        // Per row: the reference's B x N score row, its loss and dR, and dR summed
+        // over the columns of each distinct item.
         let settings = LossSettings(kind: hp.loss, activation: hp.finalActivation, bpreg: hp.bpreg, normalizer: Float(hp.batchSize))
-        lastLoss = lossAndGradient(settings, rows: b, columns: n, scores: r, ld: n, shift: shiftP, dR: dR, ldD: n,
-                                   scratch: lossScratch.reserve(3 * n))
+        Parallel.run { part in
+            let sc = scratch + part * scratchLength
+            for i in Parallel.half(b, part: part) {
+                let src = ruP + i * uy, dst = r + i * n
+                for j in 0..<n { dst[j] = src[Int(colSlotP[j])] }
+                let grad = dR + i * n
+                rowLoss[i] = lossRow(settings, row: i, columns: n, scores: dst, shift: useShift ? UnsafePointer(shiftP) : nil,
+                                     grad: grad, scratch: sc)
+                let red = dRuP + i * uy
+                red.update(repeating: 0, count: uy)
+                for j in 0..<n { red[Int(colSlotP[j])] += grad[j] }
+            }
+        }
+        var total = 0.0
+        for i in 0..<b { total += rowLoss[i] }
+        lastLoss = total / Double(settings.normalizer)
 
         lap(\.loss)
-        // Backward: reduce dR to distinct columns.
-        let dRuP = dRu.reserve(b * uy)
-        dRuP.update(repeating: 0, count: b * uy)
-        for i in 0..<b {
-            let src = dR + i * n, dst = dRuP + i * uy
-            for j in 0..<n { dst[Int(columnSlot[j])] += src[j] }
+        // Backward: row gradients of Wy (output rows) and By (halves of the distinct
+        // items), dL/dh_top (halves of the rows); the dense gradients zeroed.
+        let gradsBase = grads.base, gradsCount = grads.count
+        Parallel.run { part in
+            let cols = Parallel.half(uy, part: part)
+            BLAS.gemm(transA: true, m: cols.count, n: l, k: b, a: dRuP + cols.lowerBound, lda: uy, b: hTop, ldb: l,
+                      c: gW + cols.lowerBound * l, ldc: l)
+            (gB + cols.lowerBound).update(repeating: 0, count: cols.count)
+            accumulateColumnSums(dRuP + cols.lowerBound, rows: b, n: cols.count, ld: uy, into: gB + cols.lowerBound)
+            if part == 1 && u > uy { (gW + uy * l).update(repeating: 0, count: (u - uy) * l) }
+            let rowsB = Parallel.half(b, part: part)
+            BLAS.gemm(m: rowsB.count, n: l, k: uy, a: dRuP + rowsB.lowerBound * uy, lda: uy, b: w, ldb: l,
+                      c: dTop + rowsB.lowerBound * l, ldc: l)
+            let z = Parallel.half(gradsCount, part: part, align: 16)
+            (gradsBase + z.lowerBound).update(repeating: 0, count: z.count)
         }
-        grads.zero()
-        let gW = gWU.reserve(u * l), gB = gBU.reserve(uy)
-        // Row gradients of Wy (output rows) and By.
-        BLAS.gemm(transA: true, m: uy, n: l, k: b, a: dRuP, lda: uy, b: hTop, ldb: l, c: gW, ldc: l)
-        if u > uy { (gW + uy * l).update(repeating: 0, count: (u - uy) * l) }
-        gB.update(repeating: 0, count: uy)
-        accumulateColumnSums(dRuP, rows: b, n: uy, ld: uy, into: gB)
-        // dL/dh_top.
-        let top = layers.count - 1
-        let dTop = dOut[top].reserve(b * l)
-        BLAS.gemm(m: b, n: l, k: uy, a: dRuP, lda: uy, b: w, ldb: l, c: dTop, ldc: l)
 
         lap(\.scoreBackward)
         // GRU layers in reverse.
@@ -306,35 +380,49 @@ public final class TrainingStep {
             let d = dOut[k].pointer
             let hIn = hidden[k].pointer
             if k == 0 && mode == .oneHot {
-                if pEmbed > 0 { multiply(d, by: embedMask.pointer, count: b * h) }
+                if pEmbed > 0 { Self.multiply(d, by: embedMaskP, count: b * h) }
                 let rowsGrad = geDRows.reserve(b * 3 * h)
                 gruEmbeddingBackward(rows: b, hidden: h, h: hIn, w: geWeights(params), grad: geWeights(grads),
                                      cache: geCache(b, h), dOut: d, dRows: rowsGrad, dH: nil,
                                      s1: geS1.reserve(b * 2 * h), s2: geS2.reserve(b * h))
                 inputRowGrad = rowsGrad
             } else {
-                if pHidden > 0 { multiply(d, by: hiddenMask[k].pointer, count: b * h) }
                 let ik = model.inputSize(ofLayer: k)
                 let dIn: UnsafeMutablePointer<Float> = k == 0 ? dX0.reserve(b * ik) : dOut[k - 1].reserve(b * ik)
-                dIn.update(repeating: 0, count: b * ik)
                 let input = k == 0 ? UnsafePointer(x0p) : UnsafePointer(hiddenNext[k - 1].pointer)
-                gruCellBackward(rows: b, input: ik, hidden: h, u: input, h: hIn, w: cellWeights(params, k),
-                                grad: cellWeights(grads, k), cache: cellCache(k), dOut: d, dU: dIn, dH: nil,
-                                scratchA: preA[k].pointer, scratchC: preC[k].pointer)
-                if k == 0 {
-                    if pEmbed > 0 { multiply(dIn, by: embedMask.pointer, count: b * ik) }
-                    inputRowGrad = dIn
+                let weights = cellWeights(params, k), gradients = cellWeights(grads, k), cache = cellCache(k)
+                let mask = hiddenMask[k].pointer
+                let sA = preA[k].pointer, sC = preC[k].pointer
+                Parallel.run { part in
+                    let rowsB = Parallel.half(b, part: part)
+                    if pHidden > 0 {
+                        Self.multiply(d + rowsB.lowerBound * h, by: mask + rowsB.lowerBound * h, count: rowsB.count * h)
+                    }
+                    gruCellBackwardGates(rowsB, hidden: h, h: hIn, cache: cache, dOut: d, scratchA: sA, scratchC: sC)
+                    (dIn + rowsB.lowerBound * ik).update(repeating: 0, count: rowsB.count * ik)
                 }
+                Parallel.run { part in
+                    gruCellBackwardProducts(part: part, rows: b, input: ik, hidden: h, u: input, h: hIn, w: weights,
+                                            grad: gradients, dU: dIn, scratchA: sA, scratchC: sC)
+                    if k == 0 && pEmbed > 0 {
+                        let rowsB = Parallel.half(b, part: part)
+                        Self.multiply(dIn + rowsB.lowerBound * ik, by: embedMaskP + rowsB.lowerBound * ik, count: rowsB.count * ik)
+                    }
+                }
+                if k == 0 { inputRowGrad = dIn }
             }
         }
 
         lap(\.gruBackward)
-        // Input-table row gradients (summed per distinct row).
+        // Input-table row gradients (summed per distinct row, in row order).
         var sparse: [(TensorSpec, SparseRowGradient)] = []
         if mode == .shared, let g = inputRowGrad {
-            for i in 0..<b {
-                let dst = gW + Int(inputSlot[i]) * l, src = g + i * l
-                for j in 0..<l { dst[j] += src[j] }
+            Parallel.run { part in
+                let mine = Parallel.half(u, part: part)
+                for i in 0..<b where mine.contains(Int(inSlot[i])) {
+                    let dst = gW + Int(inSlot[i]) * l, src = g + i * l
+                    for j in 0..<l { dst[j] += src[j] }
+                }
             }
         }
         let gIn: UnsafeMutablePointer<Float>?
@@ -350,17 +438,13 @@ public final class TrainingStep {
         } else { gIn = nil }
 
         if update {
-            wySlots.rows.withUnsafeBufferPointer { wyRows in
-                inputSlots.rows.withUnsafeBufferPointer { inRows in
-                    sparse.append((wySpec, SparseRowGradient(rows: wyRows.baseAddress!, count: u, values: gW)))
-                    sparse.append((bySpec, SparseRowGradient(rows: wyRows.baseAddress!, count: uy, values: gB)))
-                    if let gIn, let spec = inputTableSpec {
-                        sparse.append((spec, SparseRowGradient(rows: inRows.baseAddress!, count: inputSlots.count, values: gIn)))
-                    }
-                    if hp.gradClip > 0 { optimizer.clip(maxNorm: hp.gradClip, dense: grads, sparse: sparse) }
-                    optimizer.step(parameters: params, dense: grads, sparse: sparse)
-                }
+            sparse.append((wySpec, SparseRowGradient(rows: wyRows, count: u, values: gW)))
+            sparse.append((bySpec, SparseRowGradient(rows: wyRows, count: uy, values: gB)))
+            if let gIn, let spec = inputTableSpec {
+                sparse.append((spec, SparseRowGradient(rows: inputSlots.rowsPointer, count: inputSlots.count, values: gIn)))
             }
+            if hp.gradClip > 0 { optimizer.clip(maxNorm: hp.gradClip, dense: grads, sparse: sparse) }
+            optimizer.step(parameters: params, dense: grads, sparse: sparse)
         }
         lap(\.optimizer)
         // The produced state becomes the current state.
@@ -412,11 +496,13 @@ public final class TrainingStep {
 
     private func fillMask(_ m: UnsafeMutablePointer<Float>, count: Int, p: Float) {
         let scale = 1 / (1 - p)
-        for i in 0..<count { m[i] = dropoutRNG.nextUnitFloat() < p ? 0 : scale }
+        var rng = dropoutRNG  // a local copy: no access checks on the property per draw
+        for i in 0..<count { m[i] = rng.nextUnitFloat() < p ? 0 : scale }
+        dropoutRNG = rng
     }
 
     @inline(__always)
-    private func multiply(_ x: UnsafeMutablePointer<Float>, by m: UnsafePointer<Float>, count: Int) {
+    private static func multiply(_ x: UnsafeMutablePointer<Float>, by m: UnsafePointer<Float>, count: Int) {
         for i in 0..<count { x[i] *= m[i] }
     }
 
