@@ -45,6 +45,29 @@ struct KernelOracleTests {
         for row in untouched { #expect(Array(theta[row * len..<(row + 1) * len]) == Array(theta0[row * len..<(row + 1) * len])) }
     }
 
+    @Test("top-k and rank counts: one vectorised pass matches the heap and a plain count (ties, short rows, k > n)")
+    func topKAndRanks() {
+        var rng = SeededGenerator(seed: 41)
+        for n in [1, 7, 8, 9, 31, 1000, 4099] {
+            // Coarse values: many ties; a rising tail makes the threshold move often.
+            var scores = (0..<n).map { _ in Float(rng.nextInt(below: 40)) / 4 }
+            for j in stride(from: n / 2, to: n, by: 3) { scores[j] = Float(j) / Float(n) * 12 }
+            for k in [1, 5, 20, n + 3] {
+                let kk = min(k, n)
+                let fast = scores.withUnsafeBufferPointer { topK($0.baseAddress!, count: n, k: k) }
+                let oracle = scores.withUnsafeBufferPointer { topKHeap($0.baseAddress!, count: n, k: kk, excluded: []) }
+                #expect(fast.map(\.item) == oracle.map(\.item), "n \(n) k \(k)")
+                #expect(fast.map(\.score) == oracle.map(\.score))
+            }
+            for target in [0, n / 2, n - 1] {
+                var higher = 0, equal = 0
+                g4r_rank_counts(scores, n, scores[target], &higher, &equal)
+                #expect(higher == scores.filter { $0 > scores[target] }.count)
+                #expect(equal == scores.filter { $0 == scores[target] }.count)
+            }
+        }
+    }
+
     @Test("cross-entropy row: vectorised kernel matches the Swift oracle", arguments: [false, true])
     func crossEntropyRow(_ withShift: Bool) {
         var r = TestRandom(seed: withShift ? 5 : 6)

@@ -34,6 +34,13 @@ void g4r_exp(float *x, size_t n);
 /* GRUCell gates for one row (H units): r = s(a_r + c_r), z = s(a_z + c_z),
    n = tanh(a_n + r*c_n), h' = (1-z)*n + z*h. Writes gates [r|z|n], c_n and h'. */
 void g4r_gru_gates(const float *a, const float *c, const float *h, float *gates, float *cn, float *hout, size_t H);
+/* The k highest scores of a row (ties: the lower index first; NaN never ranks),
+   best first, into items/vals (room for k each). Returns min(k, non-NaN count). */
+size_t g4r_topk(const float *scores, size_t n, size_t k, int *items, float *vals);
+
+/* How many scores are above t, and how many equal t (rank of a target by tie mode). */
+void g4r_rank_counts(const float *scores, size_t n, float t, long *higher, long *equal);
+
 /* A fork-join pool of one worker thread (pool.c). g4r_pool_start starts the
    worker once (returns 0 if no thread could be made). g4r_pool_run2 runs
    fn(ctx, 0) on the calling thread and fn(ctx, 1) on the worker, and returns when

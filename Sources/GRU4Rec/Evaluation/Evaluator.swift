@@ -1,4 +1,5 @@
 import Foundation
+import CKernels
 
 /// How ties with the target's score count (GRU4REC.md, evaluation protocol).
 public enum TieMode: String, CaseIterable, Codable, Sendable {
@@ -13,13 +14,8 @@ public enum TieMode: String, CaseIterable, Codable, Sendable {
 /// Rank of `target` within `scores` under a tie mode.
 @inline(__always)
 public func rankOfTarget(_ scores: UnsafePointer<Float>, count n: Int, target: Int, mode: TieMode) -> Double {
-    let t = scores[target]
     var higher = 0, equal = 0
-    for j in 0..<n {
-        let s = scores[j]
-        higher &+= s > t ? 1 : 0
-        equal &+= s == t ? 1 : 0
-    }
+    g4r_rank_counts(scores, n, scores[target], &higher, &equal)
     switch mode {
     case .standard: return Double(1 + higher)
     case .conservative: return Double(higher + equal)

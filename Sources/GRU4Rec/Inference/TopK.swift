@@ -1,3 +1,4 @@
+import CKernels
 /// The `k` highest scores by partial selection, the two halves of a large catalog
 /// scanned in parallel (``Parallel``) and their lists merged: the same result as one
 /// scan. Ties are broken by the lower item index. Items in `excluded` are skipped.
@@ -22,6 +23,18 @@ public func topKParallel(_ scores: UnsafePointer<Float>, count n: Int, k: Int, e
 /// Ties are broken by the lower item index. Items with `excluded[item] == true` are skipped.
 public func topK(_ scores: UnsafePointer<Float>, count n: Int, k: Int, excluded: Set<Int> = []) -> [(item: Int, score: Float)] {
     let k = min(k, n - excluded.count)
+    guard k > 0 else { return [] }
+    if excluded.isEmpty {
+        // One vectorised pass (CKernels/rank.c).
+        var items = [Int32](repeating: 0, count: k), values = [Float](repeating: 0, count: k)
+        let found = g4r_topk(scores, n, k, &items, &values)
+        return (0..<found).map { (item: Int(items[$0]), score: values[$0]) }
+    }
+    return topKHeap(scores, count: n, k: k, excluded: excluded)
+}
+
+/// The heap-based selection: the path with exclusions, and the oracle the vectorised one is tested against.
+func topKHeap(_ scores: UnsafePointer<Float>, count n: Int, k: Int, excluded: Set<Int>) -> [(item: Int, score: Float)] {
     guard k > 0 else { return [] }
     var heapItems = [Int](), heapScores = [Float]()
     heapItems.reserveCapacity(k)

@@ -72,6 +72,8 @@ public struct StepProfile: Sendable {
     public var gather: UInt64 = 0, gruForward: UInt64 = 0, scores: UInt64 = 0, loss: UInt64 = 0
     public var scoreBackward: UInt64 = 0, gruBackward: UInt64 = 0, optimizer: UInt64 = 0
     public var steps = 0
+    /// Sum over the steps of the distinct output items scored (the score columns computed).
+    public var distinctColumns = 0
     public init() {}
     /// (phase, nanoseconds) in step order.
     public var phases: [(String, UInt64)] {
@@ -116,7 +118,7 @@ public final class TrainingStep {
     // Scores.
     let wU = FloatBuffer(), bU = FloatBuffer(), ru = FloatBuffer(), dRu = FloatBuffer()
     let scoresBuffer = FloatBuffer(), dScores = FloatBuffer(), shift = FloatBuffer(), lossScratch = FloatBuffer()
-    let rowLosses = DoubleBuffer()
+    let rowLosses = DoubleBuffer(), dTopHalf = FloatBuffer()
     let gWU = FloatBuffer(), gBU = FloatBuffer(), gInput = FloatBuffer()
     let wySlots: SlotMap, inputSlots: SlotMap
     var columnSlot: [Int32] = []
@@ -235,6 +237,7 @@ public final class TrainingStep {
         (yP + b).update(from: negatives, count: s)
         wySlots.assign(yP, count: n, slots: colSlotP)
         let uy = wySlots.count
+        if clock != nil { profile.distinctColumns += uy }
         switch mode {
         case .shared: wySlots.assign(inputIDs, count: b, slots: inSlot)
         case .separate, .oneHot: inputSlots.assign(inputIDs, count: b, slots: inSlot)
@@ -247,13 +250,8 @@ public final class TrainingStep {
         let x0p = x0.reserve(max(1, b * i0))
         let pEmbed = hp.dropoutPEmbed, pHidden = hp.dropoutPHidden
         let embedWidth = mode == .oneHot ? layers[0] : i0
-        // Dropout masks, drawn in the order of the layers (one random stream).
-        if pEmbed > 0 { fillMask(embedMask.reserve(b * embedWidth), count: b * embedWidth, p: pEmbed) }
-        if pHidden > 0 {
-            for k in 0..<layers.count where !(k == 0 && mode == .oneHot) {
-                fillMask(hiddenMask[k].reserve(b * layers[k]), count: b * layers[k], p: pHidden)
-            }
-        }
+        let embedMaskP = embedMask.reserve(b * embedWidth)
+        let hiddenMaskP = (0..<layers.count).map { hiddenMask[$0].reserve(b * layers[$0]) }
         let ruP = ru.reserve(b * uy)
         let r = scoresBuffer.reserve(b * n)
         let dR = dScores.reserve(b * n)
@@ -271,19 +269,27 @@ public final class TrainingStep {
         // (not in one-hot mode) with embedding dropout.
         let wyRows = UnsafePointer(wySlots.rowsPointer)
         let pE: UnsafeMutablePointer<Float>? = mode == .separate ? params["E.weight"] : nil
-        let embedMaskP = embedMask.pointer
         Parallel.run { part in
             let rowsU = Parallel.half(u, part: part)
             gatherRows(pWy, n: l, index: wyRows + rowsU.lowerBound, count: rowsU.count, into: w + rowsU.lowerBound * l)
             for k in Parallel.half(uy, part: part) { bias[k] = pBy[Int(wyRows[k])] }
-            for i in Parallel.half(b, part: part) {
-                let dst = x0p + i * i0
-                switch mode {
-                case .shared: dst.update(from: pWy + Int(inputIDs[i]) * l, count: l)
-                case .separate: if let pE { dst.update(from: pE + Int(inputIDs[i]) * i0, count: i0) }
-                case .oneHot: break
+            if part == 0 {
+                for i in 0..<b {
+                    let dst = x0p + i * i0
+                    switch mode {
+                    case .shared: dst.update(from: pWy + Int(inputIDs[i]) * l, count: l)
+                    case .separate: if let pE { dst.update(from: pE + Int(inputIDs[i]) * i0, count: i0) }
+                    case .oneHot: break
+                    }
                 }
-                if pEmbed > 0 && mode != .oneHot { Self.multiply(dst, by: embedMaskP + i * i0, count: i0) }
+            } else {
+                // Dropout masks, drawn in the order of the layers (one random stream).
+                if pEmbed > 0 { fillMask(embedMaskP, count: b * embedWidth, p: pEmbed) }
+                if pHidden > 0 {
+                    for k in 0..<layers.count where !(k == 0 && mode == .oneHot) {
+                        fillMask(hiddenMaskP[k], count: b * layers[k], p: pHidden)
+                    }
+                }
             }
         }
 
@@ -299,8 +305,9 @@ public final class TrainingStep {
                 let input = k == 0 ? UnsafePointer(x0p) : UnsafePointer(hiddenNext[k - 1].pointer)
                 let ik = model.inputSize(ofLayer: k)
                 let weights = cellWeights(params, k), cache = cellCache(k)
-                let mask = hiddenMask[k].pointer
+                let mask = hiddenMaskP[k]
                 Parallel.run { part in
+                    if k == 0 && part == 0 && pEmbed > 0 { Self.multiply(x0p, by: embedMaskP, count: b * i0) }
                     gruCellForwardProduct(part: part, rows: b, input: ik, hidden: h, u: input, h: hIn, w: weights, cache: cache)
                 }
                 Parallel.run { part in
@@ -357,20 +364,24 @@ public final class TrainingStep {
         lap(\.loss)
         // Backward: row gradients of Wy (output rows) and By (halves of the distinct
         // items), dL/dh_top (halves of the rows); the dense gradients zeroed.
+        // Each part takes half of the distinct items: their Wy and By row gradients,
+        // and their share of dL/dh_top (a partial product over its columns; the two
+        // partials are added in a fixed order).
         let gradsBase = grads.base, gradsCount = grads.count
+        let dTopPartial = dTopHalf.reserve(b * l)
         Parallel.run { part in
-            let cols = Parallel.half(uy, part: part)
+            let cols = Parallel.half(uy, part: part, align: 8)
             BLAS.gemm(transA: true, m: cols.count, n: l, k: b, a: dRuP + cols.lowerBound, lda: uy, b: hTop, ldb: l,
                       c: gW + cols.lowerBound * l, ldc: l)
             (gB + cols.lowerBound).update(repeating: 0, count: cols.count)
             accumulateColumnSums(dRuP + cols.lowerBound, rows: b, n: cols.count, ld: uy, into: gB + cols.lowerBound)
             if part == 1 && u > uy { (gW + uy * l).update(repeating: 0, count: (u - uy) * l) }
-            let rowsB = Parallel.half(b, part: part)
-            BLAS.gemm(m: rowsB.count, n: l, k: uy, a: dRuP + rowsB.lowerBound * uy, lda: uy, b: w, ldb: l,
-                      c: dTop + rowsB.lowerBound * l, ldc: l)
+            BLAS.gemm(m: b, n: l, k: cols.count, a: dRuP + cols.lowerBound, lda: uy, b: w + cols.lowerBound * l, ldb: l,
+                      c: part == 0 ? dTop : dTopPartial, ldc: l)
             let z = Parallel.half(gradsCount, part: part, align: 16)
             (gradsBase + z.lowerBound).update(repeating: 0, count: z.count)
         }
+        // (dTop += dTopPartial happens row by row where the GRU backward starts.)
 
         lap(\.scoreBackward)
         // GRU layers in reverse.
@@ -380,6 +391,7 @@ public final class TrainingStep {
             let d = dOut[k].pointer
             let hIn = hidden[k].pointer
             if k == 0 && mode == .oneHot {
+                if k == top { for j in 0..<(b * h) { d[j] += dTopPartial[j] } }
                 if pEmbed > 0 { Self.multiply(d, by: embedMaskP, count: b * h) }
                 let rowsGrad = geDRows.reserve(b * 3 * h)
                 gruEmbeddingBackward(rows: b, hidden: h, h: hIn, w: geWeights(params), grad: geWeights(grads),
@@ -391,10 +403,13 @@ public final class TrainingStep {
                 let dIn: UnsafeMutablePointer<Float> = k == 0 ? dX0.reserve(b * ik) : dOut[k - 1].reserve(b * ik)
                 let input = k == 0 ? UnsafePointer(x0p) : UnsafePointer(hiddenNext[k - 1].pointer)
                 let weights = cellWeights(params, k), gradients = cellWeights(grads, k), cache = cellCache(k)
-                let mask = hiddenMask[k].pointer
+                let mask = hiddenMaskP[k]
                 let sA = preA[k].pointer, sC = preC[k].pointer
                 Parallel.run { part in
                     let rowsB = Parallel.half(b, part: part)
+                    if k == top {
+                        for j in (rowsB.lowerBound * h)..<(rowsB.upperBound * h) { d[j] += dTopPartial[j] }
+                    }
                     if pHidden > 0 {
                         Self.multiply(d + rowsB.lowerBound * h, by: mask + rowsB.lowerBound * h, count: rowsB.count * h)
                     }
