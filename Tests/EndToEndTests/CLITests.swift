@@ -77,6 +77,29 @@ struct CLITests {
         #expect(items.prefix(3).contains("item5"))
     }
 
+    @Test("--threads 1 and 2 train the same model and evaluate to the same metrics; other counts are refused")
+    func threads() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var models: [[Float]] = [], metrics: [[String: Double]] = []
+        for t in ["1", "2"] {
+            let model = dir + "/t\(t).safetensors"
+            let r = try trainSmall(model, ["--threads", t, "--dropout-p-hidden", "0.3"])
+            #expect(r.code == 0, "\(r.err)")
+            let m = try GRU4RecModel.load(from: model).model
+            models.append(Array(UnsafeBufferPointer(start: m.parameters.base, count: m.parameters.count)))
+            let ev = try runGRU4Rec(["eval", model, "--test", test, "--cutoffs", "1,5,20", "--json", "--threads", t])
+            #expect(ev.code == 0, "\(ev.err)")
+            var object = try JSONSerialization.jsonObject(with: Data(ev.out.utf8)) as! [String: Any]
+            object["seconds"] = nil
+            metrics.append(object.compactMapValues { $0 as? Double })
+        }
+        #expect(models[0] == models[1])
+        #expect(metrics[0] == metrics[1] && metrics[0]["recall@20"] != nil)
+        let bad = try runGRU4Rec(["eval", dir + "/t1.safetensors", "--test", test, "--threads", "3"])
+        #expect(bad.code != 0)
+        #expect(bad.err.contains("--threads takes 1 or 2, got 3"))
+    }
+
     @Test("bad input: clear errors, non-zero exit, no output file")
     func badInput() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }

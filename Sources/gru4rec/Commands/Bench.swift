@@ -26,7 +26,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Repeats of each throughput measurement.") var repeats = 3
     @Option(help: "Mini-batches per throughput measurement (after 20 warm-up steps); 0 = one whole epoch.") var steps = 400
     @Flag(help: "Skip the scaling table.") var noScaling = false
-    @Option(help: "Threads: 1, or 2 (the default on a machine with two cores or more). Results are the same either way.") var threads: Int?
+    @OptionGroup var threading: ThreadOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -99,7 +99,7 @@ struct Bench: ParsableCommand {
     }
 
     func bench() throws {
-        if let threads { Parallel.setThreads(threads) }
+        threading.apply()
         guard let (trainPath, defaultTest) = data.map({ ($0, test) }) ?? defaultData() else {
             throw CommandFailure(message: "no data: give --data FILE (the demo data or ../shared/datasets are not here)")
         }

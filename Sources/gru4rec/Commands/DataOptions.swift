@@ -27,6 +27,21 @@ struct ColumnOptions: ParsableArguments {
     }
 }
 
+/// The thread count shared by the commands that train, evaluate or measure.
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "Threads: 1 or 2 (default: 2 on a machine with two cores or more). Results are the same either way.")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, !(1...2).contains(threads) {
+            throw ValidationError("--threads takes 1 or 2, got \(threads) (the work is split in two parts)")
+        }
+    }
+
+    /// Applies the choice (the default stays when none was given).
+    func apply() { if let threads { Parallel.setThreads(threads) } }
+}
+
 /// Every hyperparameter as an option, under the reference's names with dashes.
 struct HyperparameterOptions: ParsableArguments {
     @Option(help: "GRU layer sizes, e.g. 100 or 100,100 (reference: layers).") var layers: String?

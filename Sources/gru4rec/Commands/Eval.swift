@@ -28,6 +28,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Write the rank of every target to this file (one per line).") var ranks: String?
     @Option(name: .customLong("batch-size"), help: "Sessions scored in parallel (does not change results).") var batchSize = 128
     @OptionGroup var columns: ColumnOptions
+    @OptionGroup var threading: ThreadOptions
 
     enum Baseline: String, ExpressibleByArgument { case pop, itemKNN = "item-knn" }
 
@@ -43,6 +44,7 @@ struct Eval: ParsableCommand {
     }
 
     func evaluate() throws {
+        threading.apply()
         let scorer: SessionScorer, catalog: ItemCatalog, name: String
         if let baseline, let train {
             let t = try columns.load(train, catalog: nil)

@@ -37,7 +37,7 @@ struct Train: ParsableCommand {
     @Flag(help: "Resume from OUTPUT's checkpoint (MODEL.checkpoint.safetensors).") var resume = false
     @Option(name: .customLong("init-embeddings"), help: "Initial item vectors, word2vec/GloVe text format: 'itemId v1 v2 ...'.") var initEmbeddings: String?
     @Option(name: .customLong("log-every"), help: "Write a log record every N mini-batches.") var logEvery = 100
-    @Option(help: "Threads: 1, or 2 (the default on a machine with two cores or more). Results are the same either way.") var threads: Int?
+    @OptionGroup var threading: ThreadOptions
     @OptionGroup var columns: ColumnOptions
 
     enum KeepPolicy: String, ExpressibleByArgument { case best, last }
@@ -85,7 +85,7 @@ struct Train: ParsableCommand {
     }
 
     func runTraining() throws {
-        if let threads { Parallel.setThreads(threads) }
+        threading.apply()
         Interrupt.install()
         let checkpointPath = String(output.dropLast(".safetensors".count)) + ".checkpoint.safetensors"
         let logPath = TrainingLog.path(forModel: output)
