@@ -109,7 +109,9 @@ public final class TrainingStep {
     var hiddenNext: [FloatBuffer]
     // Per-layer buffers.
     var cacheGates: [FloatBuffer], cacheCN: [FloatBuffer], preA: [FloatBuffer], preC: [FloatBuffer]
-    var hiddenMask: [FloatBuffer]
+    let hiddenMask: [FloatBuffer]
+    /// The masks' storage (sized for the configured batch at init, never reallocated).
+    let hiddenMaskPointers: [UnsafeMutablePointer<Float>]
     var dOut: [FloatBuffer]
     let x0 = FloatBuffer(), dX0 = FloatBuffer(), embedMask = FloatBuffer()
     // One-hot layer caches.
@@ -121,11 +123,10 @@ public final class TrainingStep {
     let rowLosses = DoubleBuffer(), dTopHalf = FloatBuffer()
     let gWU = FloatBuffer(), gBU = FloatBuffer(), gInput = FloatBuffer()
     let wySlots: SlotMap, inputSlots: SlotMap
-    var columnSlot: [Int32] = []
-    var inputSlot: [Int32] = []
-    var y: [Int32] = []
+    /// Per column: its item (y = targets ++ negatives) and slot; per row: the input's slot.
+    let y = ScratchBuffer<Int32>(), columnSlot = ScratchBuffer<Int32>(), inputSlot = ScratchBuffer<Int32>()
     /// ln P0 and ln(P0^alpha) per item, for logQ.
-    var lnP0: [Float], lnP0Alpha: [Float]
+    let lnP0: [Float], lnP0Alpha: [Float]
     var dropoutRNG: SeededGenerator
     /// The row-sparse tensors the optimizer updates (resolved once).
     let wySpec: TensorSpec, bySpec: TensorSpec, inputTableSpec: TensorSpec?
@@ -163,6 +164,7 @@ public final class TrainingStep {
         preA = layers.map { FloatBuffer(b * 3 * $0) }
         preC = layers.map { FloatBuffer(b * 3 * $0) }
         hiddenMask = layers.map { FloatBuffer(b * $0) }
+        hiddenMaskPointers = hiddenMask.map(\.pointer)
         dOut = layers.map { FloatBuffer(b * $0) }
         wySlots = SlotMap(itemCount: model.itemCount)
         inputSlots = SlotMap(itemCount: model.itemCount)
@@ -227,11 +229,7 @@ public final class TrainingStep {
         // Columns y = targets ++ negatives and their distinct slots.
         wySlots.clear()
         inputSlots.clear()
-        if y.count < n { y = [Int32](repeating: 0, count: n); columnSlot = [Int32](repeating: 0, count: n) }
-        if inputSlot.count < b { inputSlot = [Int32](repeating: 0, count: b) }
-        let yP = y.withUnsafeMutableBufferPointer { $0.baseAddress! }
-        let colSlotP = columnSlot.withUnsafeMutableBufferPointer { $0.baseAddress! }
-        let inSlot = inputSlot.withUnsafeMutableBufferPointer { $0.baseAddress! }
+        let yP = y.reserve(n), colSlotP = columnSlot.reserve(n), inSlot = inputSlot.reserve(b)
         let inputIDs = step.input.withUnsafeBufferPointer { $0.baseAddress! }
         step.target.withUnsafeBufferPointer { yP.update(from: $0.baseAddress!, count: b) }
         (yP + b).update(from: negatives, count: s)
@@ -251,7 +249,7 @@ public final class TrainingStep {
         let pEmbed = hp.dropoutPEmbed, pHidden = hp.dropoutPHidden
         let embedWidth = mode == .oneHot ? layers[0] : i0
         let embedMaskP = embedMask.reserve(b * embedWidth)
-        let hiddenMaskP = (0..<layers.count).map { hiddenMask[$0].reserve(b * layers[$0]) }
+        let hiddenMaskP = hiddenMaskPointers
         let ruP = ru.reserve(b * uy)
         let r = scoresBuffer.reserve(b * n)
         let dR = dScores.reserve(b * n)
@@ -446,7 +444,7 @@ public final class TrainingStep {
             let buf = gInput.reserve(inputSlots.count * width)
             buf.update(repeating: 0, count: inputSlots.count * width)
             for i in 0..<b {
-                let dst = buf + Int(inputSlot[i]) * width, src = g + i * width
+                let dst = buf + Int(inSlot[i]) * width, src = g + i * width
                 for j in 0..<width { dst[j] += src[j] }
             }
             gIn = buf
@@ -492,7 +490,7 @@ public final class TrainingStep {
         }
         switch name {
         case "Wy.weight": scatter(wySlots.rows, gWU.pointer, count: wySlots.count)
-        case "By.weight": scatter(wySlots.rows, gBU.pointer, count: Set(columnSlot.prefix(rows + nSample)).count)
+        case "By.weight": scatter(wySlots.rows, gBU.pointer, count: Set(UnsafeBufferPointer(start: columnSlot.pointer, count: rows + nSample)).count)
         default: scatter(inputSlots.rows, gInput.pointer, count: inputSlots.count)
         }
         return out
@@ -502,7 +500,7 @@ public final class TrainingStep {
     package func touchedRows(_ name: String) -> [Int] {
         switch name {
         case "Wy.weight": return wySlots.rows.map(Int.init).sorted()
-        case "By.weight": return Set(y.prefix(rows + nSample).map(Int.init)).sorted()
+        case "By.weight": return Set(UnsafeBufferPointer(start: y.pointer, count: rows + nSample).map(Int.init)).sorted()
         default: return inputSlots.rows.map(Int.init).sorted()
         }
     }
