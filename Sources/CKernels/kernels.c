@@ -69,18 +69,20 @@ void g4r_adagrad_impl(float *theta, const float *grad, float *acc, float *mom, s
 }
 
 /* Adagrad over the listed rows of a row-major table (row length len): grads holds
-   one row per entry of rows, in the same order. Only rows whose index is below
-   `split` (part 0) or not below it (part 1) are updated, so two threads can share
-   a list without writing the same cache lines. The next rows are prefetched:
-   rows are scattered and too short for the hardware prefetcher. */
+   one row per entry of rows, in the same order. Rows are dealt to the two parts in
+   blocks of 2^block_shift rows (part = (row >> block_shift) & 1): with 16-row blocks
+   a block spans whole cache lines whatever the row length (16 x 4 bytes x len), so
+   two threads never write the same line, and popular items (which cluster at low
+   indices) are shared evenly. Rows four ahead are prefetched: rows are scattered
+   and too short for the hardware prefetcher. */
 G4R_IMPL
 void g4r_adagrad_rows_impl(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count,
-                           const float *grads, int part, int split, float lr, float mu, float eps) {
+                           const float *grads, int part, int block_shift, float lr, float mu, float eps) {
     for (size_t k = 0; k < count; k++) {
         int row = rows[k];
-        if ((row < split) != (part == 0)) continue;
-        if (k + 2 < count) {
-            size_t ahead = (size_t)rows[k + 2] * len;
+        if (((row >> block_shift) & 1) != part) continue;
+        if (k + 4 < count) {
+            size_t ahead = (size_t)rows[k + 4] * len;
             for (size_t off = 0; off < len; off += 16) {
                 __builtin_prefetch(theta + ahead + off, 1, 3);
                 __builtin_prefetch(acc + ahead + off, 1, 3);
@@ -235,12 +237,25 @@ float g4r_bprmax_row(const float *row, size_t n, size_t t, float elu_alpha, floa
 float g4r_bprmax_row(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d) { return g4r_bprmax_row_impl(row, n, t, elu_alpha, bpreg, grad, scratch, inv_d); }
 #endif
 #if defined(__x86_64__) && defined(__clang__)
-__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))) static void g4r_adagrad_rows_avx512(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int split, float lr, float mu, float eps) { g4r_adagrad_rows_impl(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); }
-__attribute__((target("avx2,fma"))) static void g4r_adagrad_rows_avx2(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int split, float lr, float mu, float eps) { g4r_adagrad_rows_impl(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); }
-static void g4r_adagrad_rows_base(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int split, float lr, float mu, float eps) { g4r_adagrad_rows_impl(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); }
-void g4r_adagrad_rows(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int split, float lr, float mu, float eps) {
-    switch (g4r_level()) { case 2: g4r_adagrad_rows_avx512(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); break; case 1: g4r_adagrad_rows_avx2(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); break; default: g4r_adagrad_rows_base(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); }
+__attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma"))) static void g4r_adagrad_rows_avx512(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int block_shift, float lr, float mu, float eps) { g4r_adagrad_rows_impl(theta, acc, mom, len, rows, count, grads, part, block_shift, lr, mu, eps); }
+__attribute__((target("avx2,fma"))) static void g4r_adagrad_rows_avx2(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int block_shift, float lr, float mu, float eps) { g4r_adagrad_rows_impl(theta, acc, mom, len, rows, count, grads, part, block_shift, lr, mu, eps); }
+static void g4r_adagrad_rows_base(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int block_shift, float lr, float mu, float eps) { g4r_adagrad_rows_impl(theta, acc, mom, len, rows, count, grads, part, block_shift, lr, mu, eps); }
+void g4r_adagrad_rows(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int block_shift, float lr, float mu, float eps) {
+    switch (g4r_level()) { case 2: g4r_adagrad_rows_avx512(theta, acc, mom, len, rows, count, grads, part, block_shift, lr, mu, eps); break; case 1: g4r_adagrad_rows_avx2(theta, acc, mom, len, rows, count, grads, part, block_shift, lr, mu, eps); break; default: g4r_adagrad_rows_base(theta, acc, mom, len, rows, count, grads, part, block_shift, lr, mu, eps); }
 }
 #else
-void g4r_adagrad_rows(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int split, float lr, float mu, float eps) { g4r_adagrad_rows_impl(theta, acc, mom, len, rows, count, grads, part, split, lr, mu, eps); }
+void g4r_adagrad_rows(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count, const float *grads, int part, int block_shift, float lr, float mu, float eps) { g4r_adagrad_rows_impl(theta, acc, mom, len, rows, count, grads, part, block_shift, lr, mu, eps); }
 #endif
+
+/* Copies rows index[0..count) of a row-major table (rows of len floats) into
+   consecutive rows of out, prefetching four rows ahead (scattered rows of a large
+   catalog come from memory, not cache). */
+void g4r_gather_rows(const float *table, size_t len, const int *index, size_t count, float *out) {
+    for (size_t k = 0; k < count; k++) {
+        if (k + 4 < count) {
+            const float *ahead = table + (size_t)index[k + 4] * len;
+            for (size_t off = 0; off < len; off += 16) __builtin_prefetch(ahead + off, 0, 3);
+        }
+        __builtin_memcpy(out + k * len, table + (size_t)index[k] * len, len * sizeof(float));
+    }
+}

@@ -19,15 +19,15 @@ struct KernelOracleTests {
     @Test("Adagrad over listed rows: each part updates exactly its rows, as the per-row kernel does", arguments: [true, false])
     func adagradRows(_ withMomentum: Bool) {
         var r = TestRandom(seed: 31)
-        let rowsN = 23, len = 13
+        let rowsN = 41, len = 13
         let theta0 = r.floats(rowsN * len), acc0 = r.floats(rowsN * len, 0, 2), mom0 = r.floats(rowsN * len)
-        let list: [Int32] = [7, 0, 22, 11, 12, 3, 19]  // 11 and 12 straddle the split at 11
+        let list: [Int32] = [7, 0, 22, 15, 16, 33, 31, 3, 40]  // blocks of 16 rows: parts 0, 1, 0 (15|16, 31|32)
         let grads = r.floats(list.count * len)
         var theta = theta0, acc = acc0, mom = mom0
         for part: Int32 in [0, 1] {
             theta.withUnsafeMutableBufferPointer { t in acc.withUnsafeMutableBufferPointer { a in mom.withUnsafeMutableBufferPointer { m in
                 g4r_adagrad_rows(t.baseAddress!, a.baseAddress!, withMomentum ? m.baseAddress! : nil, len, list, list.count,
-                                 grads, part, 11, 0.1, 0.3, 1e-6)
+                                 grads, part, 4, 0.1, 0.3, 1e-6)
             } } }
         }
         var eTheta = theta0, eAcc = acc0, eMom = mom0

@@ -14,9 +14,12 @@ void g4r_adagrad(float *theta, const float *grad, float *acc, float *mom, size_t
 
 /* Adagrad (as g4r_adagrad) over the listed rows of a row-major table with rows of
    len floats; grads holds one row per listed row, in list order. Updates only the
-   rows below `split` (part 0) or the rest (part 1). */
+   rows of this part: those with ((row >> block_shift) & 1) == part. */
 void g4r_adagrad_rows(float *theta, float *acc, float *mom, size_t len, const int *rows, size_t count,
-                      const float *grads, int part, int split, float lr, float mu, float eps);
+                      const float *grads, int part, int block_shift, float lr, float mu, float eps);
+
+/* out row k = table row index[k] (rows of len floats), prefetching ahead. */
+void g4r_gather_rows(const float *table, size_t len, const int *index, size_t count, float *out);
 
 /* Cross-entropy over one score row (n columns, target column t):
    z = row - shift (shift may be NULL), p = softmax(z), grad = (p - onehot(t)) * p_t/(p_t+1e-24) * inv_d.
@@ -40,6 +43,11 @@ size_t g4r_topk(const float *scores, size_t n, size_t k, int *items, float *vals
 
 /* How many scores are above t, and how many equal t (rank of a target by tie mode). */
 void g4r_rank_counts(const float *scores, size_t n, float t, long *higher, long *equal);
+
+/* Zeroed storage for count floats (huge pages asked for from 1 MB up; NULL when
+   out of memory), and its release. */
+float *g4r_alloc_floats(size_t count);
+void g4r_free_floats(float *p);
 
 /* A fork-join pool of one worker thread (pool.c). g4r_pool_start starts the
    worker once (returns 0 if no thread could be made). g4r_pool_run2 runs

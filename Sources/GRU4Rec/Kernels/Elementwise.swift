@@ -1,4 +1,5 @@
 import Foundation
+import CKernels
 
 @inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 
@@ -20,5 +21,5 @@ func accumulateColumnSums(_ m: UnsafePointer<Float>, rows: Int, n: Int, ld: Int,
 /// Gathers rows `index[k]` of `table` (row length `n`) into consecutive rows of `out`.
 @inline(__always)
 func gatherRows(_ table: UnsafePointer<Float>, n: Int, index: UnsafePointer<Int32>, count: Int, into out: UnsafeMutablePointer<Float>) {
-    for k in 0..<count { (out + k * n).update(from: table + Int(index[k]) * n, count: n) }
+    g4r_gather_rows(table, n, index, count, out)
 }

@@ -1,3 +1,4 @@
+import CKernels
 /// How the optimizer treats a parameter tensor.
 public enum UpdateKind: String, Sendable {
     /// Every element is updated at every step.
@@ -44,8 +45,11 @@ public final class ParameterStore {
         }
         self.specs = specs
         self.count = offset
-        self.base = .allocate(capacity: max(offset, 1))
-        self.base.initialize(repeating: 0, count: max(offset, 1))
+        // Zeroed, on huge pages when large (scattered row updates, see g4r_alloc_floats).
+        guard let storage = g4r_alloc_floats(max(offset, 1)) else {
+            fatalError("out of memory allocating \(offset) floats of parameters")
+        }
+        self.base = storage
         var idx: [String: Int] = [:]
         for (i, s) in specs.enumerated() { idx[s.name] = i }
         self.index = idx
@@ -56,7 +60,7 @@ public final class ParameterStore {
         self.init(layout: other.specs.map { ($0.name, $0.shape, $0.update) })
     }
 
-    deinit { base.deallocate() }
+    deinit { g4r_free_floats(base) }
 
     public func spec(_ name: String) -> TensorSpec? { index[name].map { specs[$0] } }
 

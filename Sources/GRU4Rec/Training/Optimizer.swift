@@ -29,6 +29,8 @@ public final class Optimizer {
     public let acc: ParameterStore
     /// Momentum buffer (Adam: first moment); nil when unused.
     public let mom: ParameterStore?
+    /// Row-sparse updates deal rows to the two parts in blocks of 2^4 rows.
+    static let rowBlockShift: Int32 = 4
     /// Adam step counter.
     public internal(set) var stepCount: Int = 0
 
@@ -75,17 +77,17 @@ public final class Optimizer {
                        acc: accBase + ps.offset + r.lowerBound, mom: momBase.map { $0 + ps.offset + r.lowerBound }, count: r.count)
             }
             for (ps, g) in sparse {
-                // Rows split by index, not by position in the list: neighbouring rows
-                // share cache lines, and two cores writing them would contend.
+                // Rows dealt to the parts in blocks of 16 by index (not by position in
+                // the list): a block covers whole cache lines, so the two cores never
+                // write the same line, and the popular rows are shared evenly.
                 let len = ps.rowLength
                 let theta = parameters.pointer(ps)
-                let split = Int32(ps.shape[0] / 2)
                 if kind == .adagrad {
                     g4r_adagrad_rows(theta, accBase + ps.offset, momBase.map { $0 + ps.offset }, len, g.rows, g.count,
-                                     g.values, Int32(part), split, learningRate, momentum, epsilon)
+                                     g.values, Int32(part), Self.rowBlockShift, learningRate, momentum, epsilon)
                     continue
                 }
-                for k in 0..<g.count where (g.rows[k] < split) == (part == 0) {
+                for k in 0..<g.count where Int((g.rows[k] >> Self.rowBlockShift) & 1) == part {
                     let row = Int(g.rows[k])
                     let at = ps.offset + row * len
                     update(theta: theta + row * len, grad: g.values + k * len, acc: accBase + at, mom: momBase.map { $0 + at }, count: len)
