@@ -8,12 +8,15 @@
    step, evaluation and live scoring. The caller publishes a job by bumping
    `generation`; the worker spins for a while (jobs come every few microseconds
    in a training loop), then sleeps on a condition variable. The caller runs
-   part 0 itself, then waits for the worker's part 1. */
+   part 0 itself; part 1 goes to whichever thread claims it first (`claimed`
+   holds the last generation whose part 1 was taken), so a worker that is asleep
+   or descheduled never holds the caller up by more than part 1's own time. */
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
 static atomic_ulong generation;      /* jobs published */
-static atomic_ulong completed;       /* jobs the worker finished */
+static atomic_ulong completed;       /* the last job the worker is done with */
+static atomic_ulong claimed;         /* the last job whose part 1 was taken */
 static atomic_int worker_sleeping;
 static atomic_ulong worker_jobs;     /* parts run on the worker (tests read it) */
 static atomic_int worker_started;
@@ -57,8 +60,11 @@ static void *pool_worker(void *unused) {
             break;
         }
         seen = g;
-        job_fn(job_ctx, 1);
-        atomic_fetch_add_explicit(&worker_jobs, 1, memory_order_relaxed);
+        unsigned long expected = g - 1;
+        if (atomic_compare_exchange_strong(&claimed, &expected, g)) {
+            job_fn(job_ctx, 1);
+            atomic_fetch_add_explicit(&worker_jobs, 1, memory_order_relaxed);
+        }
         atomic_store_explicit(&completed, g, memory_order_release);
     }
     return NULL;
@@ -98,10 +104,15 @@ void g4r_pool_run2(g4r_part_fn fn, void *ctx) {
         pthread_mutex_unlock(&pool_lock);
     }
     fn(ctx, 0);
-    int spins = 0;
-    while (atomic_load_explicit(&completed, memory_order_acquire) != g) {
-        if (++spins < 4000) cpu_relax();
-        else { sched_yield(); spins = 0; }
+    unsigned long expected = g - 1;
+    if (atomic_compare_exchange_strong(&claimed, &expected, g)) {
+        fn(ctx, 1);  /* the worker had not started it: do it here */
+    } else {
+        int spins = 0;
+        while (atomic_load_explicit(&completed, memory_order_acquire) != g) {
+            if (++spins < 4000) cpu_relax();
+            else { sched_yield(); spins = 0; }
+        }
     }
     atomic_flag_clear(&pool_busy);
 }

@@ -30,7 +30,7 @@ struct ParallelTests {
         #expect(Parallel.half(7, part: 0) == 0..<4)
     }
 
-    @Test("run: both parts run; with two threads part 1 runs on the worker thread")
+    @Test("run: both parts run; with two threads part 1 runs on the worker thread (when it claims it first)")
     func bothParts() {
         Parallel.setThreads(2)
         #expect(Parallel.threads == 2)
@@ -48,7 +48,12 @@ struct ParallelTests {
         while !onWorker && Date() < deadline {
             var ranElsewhere = false
             withUnsafeMutablePointer(to: &ranElsewhere) { flag in
-                Parallel.run { part in if part == 1 { flag.pointee = pthread_equal(pthread_self(), caller) == 0 } }
+                Parallel.run { part in
+                    if part == 1 { flag.pointee = pthread_equal(pthread_self(), caller) == 0; return }
+                    // Part 0 takes a while, so the worker claims part 1 before the caller could.
+                    let until = Date().addingTimeInterval(0.0002)
+                    while Date() < until {}
+                }
             }
             onWorker = ranElsewhere
         }
