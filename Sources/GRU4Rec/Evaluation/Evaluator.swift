@@ -59,6 +59,13 @@ public struct EvaluationOptions: Sendable {
     public var mode: TieMode = .standard
     /// Session-parallel batch size (does not change the results).
     public var batchSize: Int = 128
+
+    /// A batch size whose score block (rows x items floats) stays near 32 MB: 512 rows
+    /// for catalogs up to ~16,000 items, fewer for larger ones, at least 64. Larger
+    /// blocks make the score product more efficient (yoochoose1-64: ~10% faster than 128).
+    public static func automaticBatchSize(items: Int) -> Int {
+        min(512, max(64, (8 << 20) / max(items, 1)))
+    }
     /// Compute coverage@K and popularity@K (needs the top-K list of every event).
     public var listMetrics: Bool = true
     public var recordRanks: Bool = false
@@ -117,15 +124,19 @@ public final class Evaluator {
             let rows = step.rows
             if rowRanks.count < rows { rowRanks = [Double](repeating: 0, count: rows) }
             if tops.count < rows { tops = [[(item: Int, score: Float)]](repeating: [], count: rows) }
-            let rankP = rowRanks.withUnsafeMutableBufferPointer { $0.baseAddress! }
-            let topP = tops.withUnsafeMutableBufferPointer { $0.baseAddress! }
-            let targets = step.target.withUnsafeBufferPointer { $0.baseAddress! }
             let mode = options.mode, listMetrics = options.listMetrics
-            Parallel.run { part in
-                for i in Parallel.half(rows, part: part) {
-                    let row = scores + i * n
-                    rankP[i] = rankOfTarget(row, count: n, target: Int(targets[i]), mode: mode)
-                    if listMetrics { topP[i] = topK(row, count: n, k: maxK) }
+            rowRanks.withUnsafeMutableBufferPointer { rankBuffer in
+                tops.withUnsafeMutableBufferPointer { topBuffer in
+                    step.target.withUnsafeBufferPointer { targetBuffer in
+                        let rankP = rankBuffer.baseAddress!, topP = topBuffer.baseAddress!, targets = targetBuffer.baseAddress!
+                        Parallel.run { part in
+                            for i in Parallel.half(rows, part: part) {
+                                let row = scores + i * n
+                                rankP[i] = rankOfTarget(row, count: n, target: Int(targets[i]), mode: mode)
+                                if listMetrics { topP[i] = topK(row, count: n, k: maxK) }
+                            }
+                        }
+                    }
                 }
             }
             for i in 0..<rows {

@@ -126,7 +126,9 @@ public final class TrainingStep {
     /// Per column: its item (y = targets ++ negatives) and slot; per row: the input's slot.
     let y = ScratchBuffer<Int32>(), columnSlot = ScratchBuffer<Int32>(), inputSlot = ScratchBuffer<Int32>()
     /// ln P0 and ln(P0^alpha) per item, for logQ.
-    let lnP0: [Float], lnP0Alpha: [Float]
+    let lnP0 = FloatBuffer(), lnP0Alpha = FloatBuffer()
+    /// The step's input items (a copy: parallel parts read it through a pointer).
+    let inputItems = ScratchBuffer<Int32>()
     var dropoutRNG: SeededGenerator
     /// The row-sparse tensors the optimizer updates (resolved once).
     let wySpec: TensorSpec, bySpec: TensorSpec, inputTableSpec: TensorSpec?
@@ -168,9 +170,13 @@ public final class TrainingStep {
         dOut = layers.map { FloatBuffer(b * $0) }
         wySlots = SlotMap(itemCount: model.itemCount)
         inputSlots = SlotMap(itemCount: model.itemCount)
-        lnP0 = model.itemSupport.map { logf(Float($0)) }
+        let support = model.itemSupport
+        let lnP0P = lnP0.reserve(support.count), lnP0AlphaP = lnP0Alpha.reserve(support.count)
         let alpha = hp.sampleAlpha
-        lnP0Alpha = model.itemSupport.map { logf(powf(Float($0), alpha)) }
+        for (i, c) in support.enumerated() {
+            lnP0P[i] = logf(Float(c))
+            lnP0AlphaP[i] = logf(powf(Float(c), alpha))
+        }
         dropoutRNG = SeededGenerator(seed: (seed ?? hp.seed) ^ 0xD809_0D7A)
         let params = model.parameters
         guard let wy = params.spec("Wy.weight"), let by = params.spec("By.weight") else {
@@ -230,7 +236,8 @@ public final class TrainingStep {
         wySlots.clear()
         inputSlots.clear()
         let yP = y.reserve(n), colSlotP = columnSlot.reserve(n), inSlot = inputSlot.reserve(b)
-        let inputIDs = step.input.withUnsafeBufferPointer { $0.baseAddress! }
+        let inputIDs = inputItems.reserve(b)
+        step.input.withUnsafeBufferPointer { inputIDs.update(from: $0.baseAddress!, count: b) }
         step.target.withUnsafeBufferPointer { yP.update(from: $0.baseAddress!, count: b) }
         (yP + b).update(from: negatives, count: s)
         wySlots.assign(yP, count: n, slots: colSlotP)
@@ -321,8 +328,7 @@ public final class TrainingStep {
         lap(\.gruForward)
 
         // Scores over distinct output items (column halves); the logQ shift.
-        let lnP0P = lnP0.withUnsafeBufferPointer { $0.baseAddress! }
-        let lnP0AlphaP = lnP0Alpha.withUnsafeBufferPointer { $0.baseAddress! }
+        let lnP0P = lnP0.pointer, lnP0AlphaP = lnP0Alpha.pointer
         let logq = hp.logq, m = hp.batchSize  // the configured batch size splits the columns (FORMAT.md 5.2)
         Parallel.run { part in
             let cols = Parallel.half(uy, part: part, align: 8)

@@ -168,6 +168,7 @@ struct Bench: ParsableCommand {
             var options = EvaluationOptions()
             options.cutoffs = [20]
             options.listMetrics = false
+            options.batchSize = EvaluationOptions.automaticBatchSize(items: catalog.count)
             var evalRates: [Double] = []
             for _ in 0..<repeats {
                 let r = Evaluator(model: model).evaluate(testData, options: options)

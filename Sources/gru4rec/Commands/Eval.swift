@@ -26,7 +26,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Training sessions, for a baseline.") var train: String?
     @Flag(help: "Print one JSON object instead of a table.") var json = false
     @Option(help: "Write the rank of every target to this file (one per line).") var ranks: String?
-    @Option(name: .customLong("batch-size"), help: "Sessions scored in parallel (does not change results).") var batchSize = 128
+    @Option(name: .customLong("batch-size"), help: "Sessions scored in parallel (does not change results; default: up to 512, fewer for catalogs over 16,000 items).") var batchSize: Int?
     @OptionGroup var columns: ColumnOptions
     @OptionGroup var threading: ThreadOptions
 
@@ -63,7 +63,7 @@ struct Eval: ParsableCommand {
         var options = EvaluationOptions()
         options.cutoffs = try parseCutoffs(cutoffs)
         options.mode = mode
-        options.batchSize = max(1, batchSize)
+        options.batchSize = max(1, batchSize ?? EvaluationOptions.automaticBatchSize(items: catalog.count))
         options.recordRanks = ranks != nil
         let progress = ProgressReporter()
         let start = nowNanoseconds()
