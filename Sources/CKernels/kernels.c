@@ -81,7 +81,9 @@ void g4r_adagrad_rows_impl(float *theta, float *acc, float *mom, size_t len, con
     for (size_t k = 0; k < count; k++) {
         int row = rows[k];
         if (((row >> block_shift) & 1) != part) continue;
-        if (k + 4 < count) {
+        /* Prefetch (for writing) only rows of this part: taking the other
+           thread's lines would make the two cores fight over them. */
+        if (k + 4 < count && ((rows[k + 4] >> block_shift) & 1) == part) {
             size_t ahead = (size_t)rows[k + 4] * len;
             for (size_t off = 0; off < len; off += 16) {
                 __builtin_prefetch(theta + ahead + off, 1, 3);
