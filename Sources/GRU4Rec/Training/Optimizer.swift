@@ -31,6 +31,10 @@ public final class Optimizer {
     public let mom: ParameterStore?
     /// Row-sparse updates deal rows to the two parts in blocks of 2^4 rows.
     static let rowBlockShift: Int32 = 4
+
+    /// The part (0 or 1) that updates row `row` of a row-sparse tensor.
+    @inline(__always)
+    static func part(ofRow row: Int32) -> Int { Int((row >> rowBlockShift) & 1) }
     /// Adam step counter.
     public internal(set) var stepCount: Int = 0
 
@@ -66,10 +70,14 @@ public final class Optimizer {
     /// Every tensor is split in two halves (elements, or rows) updated in parallel;
     /// each element's update is independent of the others, so the result does not
     /// depend on the split.
-    func step(parameters: ParameterStore, dense: ParameterStore, sparse: [(TensorSpec, SparseRowGradient)]) {
+    /// `beforeEachPart(part)` runs first in each part: the last writes to that part's rows
+    /// of the row gradients (see ``part(ofRow:)``) can join the update's parallel pass.
+    func step(parameters: ParameterStore, dense: ParameterStore, sparse: [(TensorSpec, SparseRowGradient)],
+              beforeEachPart: ((Int) -> Void)? = nil) {
         stepCount += 1
         let accBase = acc.base, momBase = mom?.base
         Parallel.run { part in
+            beforeEachPart?(part)
             for gs in dense.specs {
                 guard let ps = parameters.spec(gs.name) else { continue }
                 let r = Parallel.half(ps.count, part: part, align: 16)
@@ -87,7 +95,7 @@ public final class Optimizer {
                                      g.values, Int32(part), Self.rowBlockShift, learningRate, momentum, epsilon)
                     continue
                 }
-                for k in 0..<g.count where Int((g.rows[k] >> Self.rowBlockShift) & 1) == part {
+                for k in 0..<g.count where Self.part(ofRow: g.rows[k]) == part {
                     let row = Int(g.rows[k])
                     let at = ps.offset + row * len
                     update(theta: theta + row * len, grad: g.values + k * len, acc: accBase + at, mom: momBase.map { $0 + at }, count: len)

@@ -433,13 +433,17 @@ public final class TrainingStep {
         }
 
         lap(\.gruBackward)
-        // Input-table row gradients (summed per distinct row, in row order).
+        // Input-table row gradients (summed per distinct row, in row order). In
+        // shared mode they add onto the Wy rows; each part takes the rows the
+        // optimizer gives it, so the sum can run just before that part's update.
         var sparse: [(TensorSpec, SparseRowGradient)] = []
+        var addInputRows: ((Int) -> Void)? = nil
         if mode == .shared, let g = inputRowGrad {
-            Parallel.run { part in
-                let mine = Parallel.half(u, part: part)
-                for i in 0..<b where mine.contains(Int(inSlot[i])) {
-                    let dst = gW + Int(inSlot[i]) * l, src = g + i * l
+            addInputRows = { part in
+                for i in 0..<b {
+                    let slot = Int(inSlot[i])
+                    guard Optimizer.part(ofRow: wyRows[slot]) == part else { continue }
+                    let dst = gW + slot * l, src = g + i * l
                     for j in 0..<l { dst[j] += src[j] }
                 }
             }
@@ -462,8 +466,15 @@ public final class TrainingStep {
             if let gIn, let spec = inputTableSpec {
                 sparse.append((spec, SparseRowGradient(rows: inputSlots.rowsPointer, count: inputSlots.count, values: gIn)))
             }
-            if hp.gradClip > 0 { optimizer.clip(maxNorm: hp.gradClip, dense: grads, sparse: sparse) }
-            optimizer.step(parameters: params, dense: grads, sparse: sparse)
+            if hp.gradClip > 0 {
+                if let addInputRows { Parallel.run(addInputRows) }
+                optimizer.clip(maxNorm: hp.gradClip, dense: grads, sparse: sparse)
+                optimizer.step(parameters: params, dense: grads, sparse: sparse)
+            } else {
+                optimizer.step(parameters: params, dense: grads, sparse: sparse, beforeEachPart: addInputRows)
+            }
+        } else if let addInputRows {
+            Parallel.run(addInputRows)
         }
         lap(\.optimizer)
         // The produced state becomes the current state.
