@@ -8,7 +8,9 @@ import Foundation
 /// every part writes disjoint outputs (sums are combined in a fixed order by the
 /// caller), so results are bit-identical with one thread or two. With two threads
 /// part 1 runs on a persistent worker thread (C, `pool.c`) that spins briefly
-/// between jobs and then sleeps.
+/// between jobs and then sleeps, unless the caller, done with part 0 first,
+/// claims part 1 before the worker does (a sleeping or descheduled worker then
+/// costs nothing but the lost parallelism).
 public enum Parallel {
     nonisolated(unsafe) private static var enabled = false
     nonisolated(unsafe) private static var configured = false
