@@ -44,7 +44,7 @@ size_t g4r_topk(const float *scores, size_t n, size_t k, int *items, float *vals
 /* How many scores are above t, and how many equal t (rank of a target by tie mode). */
 void g4r_rank_counts(const float *scores, size_t n, float t, long *higher, long *equal);
 
-/* Zeroed storage for count floats (huge pages asked for from 1 MB up; NULL when
+/* Zeroed storage for count floats (memory.c; huge pages asked for from 1 MB up; NULL when
    out of memory), and its release. */
 float *g4r_alloc_floats(size_t count);
 void g4r_free_floats(float *p);

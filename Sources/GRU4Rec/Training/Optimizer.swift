@@ -67,9 +67,9 @@ public final class Optimizer {
 
     /// One update. `dense` holds the dense gradients under the parameters' names
     /// (tensors absent from it are skipped); `sparse` the row gradients.
-    /// Every tensor is split in two halves (elements, or rows) updated in parallel;
-    /// each element's update is independent of the others, so the result does not
-    /// depend on the split.
+    /// Two parts run in parallel: dense tensors are split into element halves,
+    /// row-sparse ones by rows (``part(ofRow:)``); each element's update is independent
+    /// of the others, so the result does not depend on the split.
     /// `beforeEachPart(part)` runs first in each part: the last writes to that part's rows
     /// of the row gradients (see ``part(ofRow:)``) can join the update's parallel pass.
     func step(parameters: ParameterStore, dense: ParameterStore, sparse: [(TensorSpec, SparseRowGradient)],
@@ -105,7 +105,7 @@ public final class Optimizer {
     }
 
     @inline(__always)
-    func update(theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>, acc a: UnsafeMutablePointer<Float>,
+    private func update(theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>, acc a: UnsafeMutablePointer<Float>,
                 mom m: UnsafeMutablePointer<Float>?, count: Int) {
         let lr = learningRate
         switch kind {

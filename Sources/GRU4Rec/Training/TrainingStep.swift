@@ -366,11 +366,10 @@ public final class TrainingStep {
         lastLoss = total / Double(settings.normalizer)
 
         lap(\.loss)
-        // Backward: row gradients of Wy (output rows) and By (halves of the distinct
-        // items), dL/dh_top (halves of the rows); the dense gradients zeroed.
-        // Each part takes half of the distinct items: their Wy and By row gradients,
-        // and their share of dL/dh_top (a partial product over its columns; the two
-        // partials are added in a fixed order).
+        // Backward: each part takes half of the distinct items: their Wy and By row
+        // gradients, and their share of dL/dh_top (a partial product over its columns;
+        // the two partials are added in a fixed order); and zeroes half of the dense
+        // gradients.
         let gradsBase = grads.base, gradsCount = grads.count
         let dTopPartial = dTopHalf.reserve(b * l)
         Parallel.run { part in
