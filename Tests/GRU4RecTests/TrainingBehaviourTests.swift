@@ -203,4 +203,31 @@ struct TrainingBehaviourTests {
         #expect(gru.recall[20]! > 2 * pop.recall[20]!)
         #expect(gru.mrr[20]! > 3 * pop.mrr[20]!)
     }
+    @Test("the epoch loss is the reference's avgc (step losses weighted by their rows); batch losses are per predicted event")
+    func epochLossWeightedByRows() throws {
+        let (data, catalog) = SyntheticSessions.make(sessions: 60)
+        let hp = SyntheticSessions.hyperparameters()
+        let trainer = try freshTrainer(hp, data, catalog)
+        var reports: [TrainingProgress] = []
+        let summary = try #require(try trainer.runEpoch(reportEvery: 1) { reports.append($0) })
+        #expect(reports.count == summary.batches)
+        // Each report covers one step: recentLoss = summed loss / rows, so the
+        // step's reference loss is L = recentLoss * rows / batch_size.
+        var weighted = 0.0, plain = 0.0, rowsSeen = 0
+        var shrunk = false
+        for r in reports {
+            let rows = r.events - rowsSeen
+            rowsSeen = r.events
+            let step = r.recentLoss * Double(rows) / Double(hp.batchSize)
+            weighted += step * Double(rows)
+            plain += step
+            shrunk = shrunk || rows < hp.batchSize
+        }
+        #expect(rowsSeen == summary.events)
+        let avgc = weighted / Double(summary.events)
+        #expect(abs(summary.meanLoss - avgc) <= 1e-9 * avgc)
+        // The data ends with shrinking mini-batches, so the old plain mean differs.
+        #expect(shrunk)
+        #expect(abs(plain / Double(summary.batches) - avgc) > 1e-3)
+    }
 }

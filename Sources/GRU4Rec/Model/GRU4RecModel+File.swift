@@ -31,7 +31,7 @@ public struct TrainingFacts: Codable, Equatable, Sendable {
 /// |---|---|
 /// | `format` | `gru4rec-shell` |
 /// | `format_version` | ``GRU4RecModel/formatVersion`` |
-/// | `hyperparameters` | JSON object of reference-named hyperparameters |
+/// | `hyperparameters` | JSON object of reference-named hyperparameters, typed (numbers, booleans, arrays; strings in files written before) |
 /// | `items` | JSON array of item ids in index order |
 /// | `training` | JSON object of ``TrainingFacts`` |
 extension GRU4RecModel {
@@ -53,12 +53,10 @@ extension GRU4RecModel {
     }
 
     func modelMetadata(facts: TrainingFacts) -> [String: String] {
-        var hp: [String: String] = [:]
-        for (k, v) in hyperparameters.asDictionary { hp[k] = v }
-        return [
+        [
             "format": "gru4rec-shell",
             "format_version": String(Self.formatVersion),
-            "hyperparameters": jsonString(hp),
+            "hyperparameters": hyperparameters.jsonText,
             "items": jsonString(catalog.ids),
             "training": (try? String(decoding: JSONEncoder.sorted.encode(facts), as: UTF8.self)) ?? "{}",
         ]
@@ -78,11 +76,11 @@ extension GRU4RecModel {
             throw fail("model format version \(v) is not supported (this build reads version \(formatVersion))",
                        v > formatVersion ? "upgrade gru4rec-shell to read this model" : "retrain the model with this version")
         }
-        guard let hpText = meta["hyperparameters"], let hpObject = try? JSONSerialization.jsonObject(with: Data(hpText.utf8)) as? [String: String] else {
-            throw fail("metadata 'hyperparameters' is missing or not a JSON object of strings")
+        guard let hpText = meta["hyperparameters"], case .object(let hpObject)? = try? JSONParser.parse(Array(hpText.utf8)) else {
+            throw fail("metadata 'hyperparameters' is missing or not a JSON object")
         }
         let hp: Hyperparameters
-        do { hp = try Hyperparameters(dictionary: hpObject) } catch {
+        do { hp = try Hyperparameters(json: hpObject) } catch {
             throw fail("invalid hyperparameters in the model: \(error)")
         }
         guard let itemsText = meta["items"], let ids = try? JSONSerialization.jsonObject(with: Data(itemsText.utf8)) as? [String] else {

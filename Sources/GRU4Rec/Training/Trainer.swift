@@ -7,9 +7,12 @@ public struct TrainingProgress: Sendable {
     /// Predicted events done in this epoch, and the epoch's total.
     public var events: Int
     public var totalEvents: Int
-    /// Mean step loss since the start of the epoch.
+    /// The epoch's loss so far as the reference reports it: the step losses
+    /// weighted by their mini-batch's rows (see ``EpochSummary/meanLoss``).
     public var meanLoss: Double
-    /// Mean step loss since the previous report.
+    /// Mean loss per predicted event since the previous report: each step's
+    /// summed loss divided by the rows it really had, so the shrinking
+    /// mini-batches at an epoch's end do not dip.
     public var recentLoss: Double
     public var eventsPerSecond: Double
     /// Seconds since the epoch started (this run).
@@ -19,7 +22,9 @@ public struct TrainingProgress: Sendable {
 /// What one finished epoch did.
 public struct EpochSummary: Sendable {
     public var epoch: Int
-    /// Mean of the step losses (each normalised by the configured batch size), as the reference prints it.
+    /// The epoch's loss as the reference reports it: each step's loss (summed
+    /// over its rows, divided by the configured batch size) weighted by the
+    /// step's rows, `Σ(L·n) / Σ n` (the official code's `avgc`).
     public var meanLoss: Double
     public var events: Int
     public var batches: Int
@@ -56,6 +61,7 @@ public final class Trainer {
     /// Completed epochs.
     public var completedEpochs = 0
     var batcher: SessionBatcher?
+    /// Σ over the epoch's steps of loss × rows (the numerator of the reference's `avgc`).
     var epochLossSum = 0.0
     var epochBatches = 0
     var epochEvents = 0
@@ -89,7 +95,9 @@ public final class Trainer {
         }
         let total = data.transitionCount
         let start = DispatchTime.now().uptimeNanoseconds
-        var lastReportLoss = epochLossSum, lastReportBatches = epochBatches
+        let nominalRows = Double(hp.batchSize)
+        // Since the last report: summed (unnormalised) step losses and their rows.
+        var recentSum = 0.0, recentRows = 0
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         while true {
             if shouldStop() {
@@ -102,24 +110,25 @@ public final class Trainer {
             let loss = negatives.withUnsafeBufferPointer { step.run(batch, negatives: $0.baseAddress!) }
             epochBatches += 1
             guard loss.isFinite else { throw TrainingError.notANumber(epoch: completedEpochs + 1, batch: epochBatches) }
-            epochLossSum += loss
+            epochLossSum += loss * Double(batch.rows)
             epochEvents += batch.rows
+            recentSum += loss * nominalRows
+            recentRows += batch.rows
             if reportEvery > 0 && epochBatches % reportEvery == 0 {
                 let t = epochSeconds + elapsed()
-                let recentCount = epochBatches - lastReportBatches
                 onProgress(TrainingProgress(
                     epoch: completedEpochs + 1, batches: epochBatches, events: epochEvents, totalEvents: total,
-                    meanLoss: epochLossSum / Double(epochBatches),
-                    recentLoss: recentCount > 0 ? (epochLossSum - lastReportLoss) / Double(recentCount) : 0,
+                    meanLoss: epochLossSum / Double(max(epochEvents, 1)),
+                    recentLoss: recentRows > 0 ? recentSum / Double(recentRows) : 0,
                     eventsPerSecond: t > 0 ? Double(epochEvents) / t : 0, elapsed: t))
-                lastReportLoss = epochLossSum
-                lastReportBatches = epochBatches
+                recentSum = 0
+                recentRows = 0
             }
         }
         epochSeconds += elapsed()
         batcher = nil
         completedEpochs += 1
-        return EpochSummary(epoch: completedEpochs, meanLoss: epochBatches > 0 ? epochLossSum / Double(epochBatches) : 0,
+        return EpochSummary(epoch: completedEpochs, meanLoss: epochEvents > 0 ? epochLossSum / Double(epochEvents) : 0,
                             events: epochEvents, batches: epochBatches, seconds: epochSeconds)
     }
 }

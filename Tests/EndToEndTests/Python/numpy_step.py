@@ -12,8 +12,9 @@ with safe_open(path, framework="np") as f:
     meta = f.metadata()
 items = json.loads(meta["items"])
 hp = json.loads(meta["hyperparameters"])
-assert hp["constrained_embedding"] == "true", "this check covers shared embeddings"
-layers = [int(x) for x in hp["layers"].split("/")]
+# Typed JSON: booleans and numbers as such (files before them stored strings).
+assert hp["constrained_embedding"] is True, "this check covers shared embeddings"
+layers = [int(x) for x in hp["layers"]]
 index = {k: i for i, k in enumerate(items)}
 sig = lambda x: 1 / (1 + np.exp(-x))
 H = [np.zeros(h, dtype=np.float32) for h in layers]

@@ -112,7 +112,7 @@ enum TrainingView {
         ]
         if let f = facts.trainFile { lines.append(("trained on", f)) }
         if let e = facts.trainEvents {
-            lines.append(("events", grouped(e) + (facts.trainSessions.map { " · \(grouped($0)) sessions" } ?? "")))
+            lines.append(("predicted events", grouped(e) + (facts.trainSessions.map { " · \(grouped($0)) sessions" } ?? "")))
         }
         if let e = facts.epochs {
             lines.append(("epochs", "\(e)" + (facts.trainingSeconds.map { String(format: " · %.1f s", $0) } ?? "")))
