@@ -12,22 +12,29 @@ enum TrainingView {
     /// the log).
     struct Curves: Equatable {
         var epochLoss: [Double] = []
+        /// Loss per predicted event over the logged stretch of mini-batches.
         var batchLoss: [Double] = []
+        /// The mini-batch each `batchLoss` value ends at, counted over the whole log.
+        var batchNumbers: [Double] = []
         var validation: [(name: String, values: [Double])] = []
         var eventsPerSecond: [Double] = []
 
         static func == (a: Curves, b: Curves) -> Bool {
-            a.epochLoss == b.epochLoss && a.batchLoss == b.batchLoss && a.eventsPerSecond == b.eventsPerSecond
+            a.epochLoss == b.epochLoss && a.batchLoss == b.batchLoss && a.batchNumbers == b.batchNumbers
+                && a.eventsPerSecond == b.eventsPerSecond
                 && a.validation.map(\.name) == b.validation.map(\.name) && a.validation.map(\.values) == b.validation.map(\.values)
         }
 
         init(_ records: [TrainingLogRecord]) {
             var epochs: [[String: Double]] = []
+            var earlierBatches = 0  // mini-batches of the epochs before
             for record in records {
                 switch record {
-                case let .batch(_, _, _, _, recent, _, _):
+                case let .batch(_, batch, _, _, recent, _, _):
                     batchLoss.append(recent)
-                case let .epoch(_, loss, _, _, _, eps, valid):
+                    batchNumbers.append(Double(earlierBatches + batch))
+                case let .epoch(_, loss, _, batches, _, eps, valid):
+                    earlierBatches += batches
                     epochLoss.append(loss)
                     eventsPerSecond.append(eps)
                     epochs.append(valid)
@@ -81,16 +88,17 @@ enum TrainingView {
         let epochDomain: ClosedRange<Double>? = epochs >= 1 ? 1...max(1, epochs) : nil
         let charts: [(String, LineChart)] = [
             ("Loss per epoch", LineChart(series: [.init(name: "loss", values: curves.epochLoss, color: colors[0])],
-                                         xDomain: epochDomain)),
+                                         xDomain: epochDomain, xTitle: "epoch")),
             ("Batch loss", LineChart(series: [
-                .init(name: "logged", values: curves.batchLoss, color: .grey(12)),
-                .init(name: "smoothed", values: smoothed(curves.batchLoss), color: colors[1]),
-            ], xDomain: curves.batchLoss.count > 1 ? 1...Double(curves.batchLoss.count) : nil)),
+                .init(name: "raw", values: curves.batchLoss, color: .grey(12)),
+                .init(name: "smooth", values: smoothed(curves.batchLoss), color: colors[1]),
+            ], xDomain: curves.batchNumbers.count > 1 ? curves.batchNumbers[0]...curves.batchNumbers[curves.batchNumbers.count - 1] : nil,
+               xTitle: "batch")),
             ("Validation", LineChart(series: curves.validation.enumerated().map { k, s in
                 .init(name: s.name, values: s.values, color: colors[(k + 2) % colors.count])
-            }, xDomain: epochDomain)),
+            }, xDomain: epochDomain, xTitle: "epoch")),
             ("Events/s per epoch", LineChart(series: [.init(name: "events/s", values: curves.eventsPerSecond, color: colors[4])],
-                                             xDomain: epochDomain)),
+                                             xDomain: epochDomain, xTitle: "epoch")),
         ]
         for (rect, (title, chart)) in zip(rects, charts) {
             buffer.box(rect, title: title, style: Theme.box)
