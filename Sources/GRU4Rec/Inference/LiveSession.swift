@@ -84,3 +84,12 @@ public final class LiveSession {
         return scoreBuffer.withUnsafeBufferPointer { rankOfTarget($0.baseAddress!, count: $0.count, target: item, mode: mode) }
     }
 }
+
+extension LiveSession {
+    /// The per-step trace of every layer for a whole session (hidden state and
+    /// gates after each click), from a zero state; the session is left at its end.
+    public func replay(_ session: [Int]) -> [LiveStep] {
+        reset()
+        return session.map { feed($0) }
+    }
+}

@@ -13,7 +13,8 @@ struct Bench: ParsableCommand {
         Prints a table (or --json) of: training events/s for the reference's XE and BPR settings and \
         a large setting, each as the median and range over repeated runs; the step's FLOP/s against \
         the machine's measured sgemm rate; a breakdown of the step; evaluation events/s; the latency \
-        of one live click (p50/p99) at the data's size and for 100,000 items; parsing and model-load \
+        of one live click (p50/p99) and of explaining a suggestion after 20 clicks at the data's size and \
+        for 100,000 items; parsing and model-load \
         speed; peak memory; and a scaling table. An event is one predicted next item.
 
         Example:
@@ -186,6 +187,13 @@ struct Bench: ParsableCommand {
         say(String(format: "live click (GRU step + all scores + top-10): %d items p50 %.3f ms p99 %.3f ms; 100,000 items p50 %.3f ms p99 %.3f ms",
                    catalog.count, liveDemo.0, liveDemo.1, live100k.0, live100k.1))
 
+        // Explaining a suggestion after a 20-click session: score split, leave-one-click-out.
+        let explainDemo = explainLatency(model, runs: 200), explain100k = explainLatency(synthetic, runs: 30)
+        report["explain_ms"] = ["items_\(catalog.count)": ["p50": explainDemo.0, "p99": explainDemo.1],
+                                "items_100000": ["p50": explain100k.0, "p99": explain100k.1]]
+        say(String(format: "explain a suggestion after 20 clicks (score split + leave-one-click-out): %d items p50 %.3f ms p99 %.3f ms; 100,000 items p50 %.3f ms p99 %.3f ms",
+                   catalog.count, explainDemo.0, explainDemo.1, explain100k.0, explain100k.1))
+
         // A click in the shell (update: GRU step, scores, top-k, bookkeeping) and one frame, off-screen.
         let frame = shellClickAndFrame(model)
         report["shell_ms"] = ["click_update_p50": frame.0, "click_update_p99": frame.1, "render_120x40_p50": frame.2, "render_120x40_p99": frame.3]
@@ -244,6 +252,23 @@ struct Bench: ParsableCommand {
         }
         times.sort()
         return (times[times.count / 2], times[Int(Double(times.count) * 0.99)])
+    }
+
+    /// Latency of explaining the top suggestion after a random 20-click session (p50, p99 in ms).
+    func explainLatency(_ model: GRU4RecModel, runs: Int) -> (Double, Double) {
+        var rng = SeededGenerator(seed: 13)
+        let live = LiveSession(model: model)
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let session = (0..<20).map { _ in rng.nextInt(below: model.itemCount) }
+            _ = live.replay(session)
+            let top = live.topK(1)[0].item
+            let t = nowNanoseconds()
+            _ = SuggestionExplanation(model: model, session: session, item: top)
+            times.append(Double(nowNanoseconds() - t) / 1e6)
+        }
+        times.sort()
+        return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
     }
 
     /// Latency of `Shell.update` for a click and of `Shell.render` at 120x40 (p50, p99 in ms).
