@@ -86,26 +86,28 @@ extension Hyperparameters {
     /// earlier versions wrote.
     init(json: [String: JSONValue]) throws {
         var text: [String: String] = [:]
-        for (key, value) in json {
-            switch value {
-            case .string(let s): text[key] = s
-            case .integer(let i): text[key] = String(i)
-            // The shortest decimal form of the double is the float's own text.
-            case .number(let d): text[key] = d.description
-            case .bool(let b): text[key] = b ? "true" : "false"
-            case .array(let items):
-                var sizes: [String] = []
-                for item in items {
-                    guard case .integer(let i) = item else {
-                        throw HyperparameterError.invalidValue(key: key, value: "[...]", expected: "an array of integers")
-                    }
-                    sizes.append(String(i))
-                }
-                text[key] = sizes.joined(separator: "/")
-            case .null, .object:
-                throw HyperparameterError.invalidValue(key: key, value: value.kindDescription, expected: "a number, a boolean, a string or an array")
-            }
-        }
+        for (key, value) in json { text[key] = try Self.text(of: value, key: key) }
         try self.init(dictionary: text)
+    }
+
+    /// A JSON value as the text ``set(_:to:)`` reads: strings as they are,
+    /// numbers in their shortest form (a float's own text), booleans as
+    /// `true`/`false`, arrays of integers as `100/100`.
+    static func text(of value: JSONValue, key: String) throws -> String {
+        switch value {
+        case .string(let s): return s
+        case .integer(let i): return String(i)
+        case .number(let d): return d.description
+        case .bool(let b): return b ? "true" : "false"
+        case .array(let items):
+            return try items.map { item -> String in
+                guard case .integer(let i) = item else {
+                    throw HyperparameterError.invalidValue(key: key, value: "[...]", expected: "an array of integers")
+                }
+                return String(i)
+            }.joined(separator: "/")
+        case .null, .object:
+            throw HyperparameterError.invalidValue(key: key, value: value.kindDescription, expected: "a number, a boolean, a string or an array")
+        }
     }
 }

@@ -73,19 +73,7 @@ public enum ParameterFile {
         }
         for key in object.keys.sorted() {
             guard let value = object[key] else { continue }
-            let text: String
-            switch value {
-            case .string(let s): text = s
-            case .integer(let i): text = String(i)
-            case .number(let d): text = d.description
-            case .bool(let b): text = b ? "true" : "false"
-            case .array(let items): text = items.map { item -> String in
-                if case .integer(let i) = item { return String(i) }
-                return "?"
-            }.joined(separator: "/")
-            case .null, .object: text = value.kindDescription
-            }
-            do { try hp.set(key, to: text) } catch { throw InputError(path: path, message: "\(error)") }
+            do { try hp.set(key, to: try Hyperparameters.text(of: value, key: key)) } catch { throw InputError(path: path, message: "\(error)") }
         }
     }
 
