@@ -37,7 +37,8 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-/// A simple aligned text table.
+/// A simple aligned text table. Only trailing spaces are trimmed: a right-aligned first
+/// column keeps its padding, so rows stay aligned when its values differ in width.
 func formatTable(header: [String], rows: [[String]], rightAlign: Set<Int> = []) -> String {
     var widths = header.map(\.count)
     for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
@@ -45,7 +46,7 @@ func formatTable(header: [String], rows: [[String]], rightAlign: Set<Int> = []) 
         cells.enumerated().map { i, c in
             let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
             return rightAlign.contains(i) ? pad + c : c + pad
-        }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "  ").trimmingTrailingSpaces()
     }
     return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line)).joined(separator: "\n")
 }
@@ -95,5 +96,14 @@ final class ProgressReporter {
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         lastPlain = -1
         printError(message)
+    }
+}
+
+extension String {
+    /// The string without its trailing spaces.
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s.removeLast() }
+        return String(s)
     }
 }
