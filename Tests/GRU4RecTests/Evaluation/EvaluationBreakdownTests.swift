@@ -68,6 +68,12 @@ struct EvaluationBreakdownTests {
         #expect(tiers.tier(of: 99) == 2)
     }
 
+    @Test("the demo model's popularity tiers are the ones the README names")
+    func demoTiers() throws {
+        let model = try GRU4RecModel.load(from: TestPaths.packageRoot + "/demo-data/model.safetensors").model
+        #expect(PopularityTiers(itemSupport: model.itemSupport).itemCounts == [108, 1166, 2180])
+    }
+
     @Test("every dimension's slice counts add up to the events, and the slices' weighted metrics to the overall ones")
     func slicesAddUp() throws {
         let (model, data) = try SyntheticSessions.model(layers: [8], items: 40)
