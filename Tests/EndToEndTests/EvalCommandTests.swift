@@ -98,6 +98,8 @@ struct EvalCommandTests {
         let positionTable = try #require(blocks.last).split(separator: "\n").dropFirst()
         #expect(positionTable.first?.hasPrefix("position  events") == true)
         #expect(positionTable.count == 8 && Set(positionTable.map(\.count)).count == 1, "\(positionTable)")
+        let unwritable = try runGRU4Rec(["eval", model, "--test", test, "--ranks", dir + "/no/such/folder/r.tsv"])
+        #expect(unwritable.code != 0 && unwritable.err.contains("no/such/folder"), "\(unwritable.err)")
         let bad = try runGRU4Rec(["eval", model, "--test", test, "--by", "length,colour"])
         #expect(bad.code != 0 && bad.err.contains("'colour'"))
     }

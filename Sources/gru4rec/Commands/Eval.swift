@@ -130,6 +130,13 @@ struct Eval: ParsableCommand {
         let s: Scorer
         if let model = models.first { s = try loadModel(model) } else if let baseline, let train { s = try loadBaseline(baseline, train: train) } else { return }
         let data = try columns.load(test, catalog: s.catalog).data
+        if let ranks {
+            // Fail before the evaluation, not after it.
+            let folder = (ranks as NSString).deletingLastPathComponent
+            guard FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
+                throw CommandFailure(message: "cannot write --ranks \(ranks): the folder '\(folder)' does not exist or is not writable (create it first)")
+            }
+        }
         let dimensions = try dimensions()
         let options = try options(items: s.catalog.count, records: ranks != nil || !dimensions.isEmpty)
         let result = run(s, data, options)
