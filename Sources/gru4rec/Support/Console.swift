@@ -37,7 +37,8 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-/// A simple aligned text table.
+/// A simple aligned text table. Only trailing spaces are trimmed: a right-aligned first
+/// column keeps its padding, so rows stay aligned when its values differ in width.
 func formatTable(header: [String], rows: [[String]], rightAlign: Set<Int> = []) -> String {
     var widths = header.map(\.count)
     for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
