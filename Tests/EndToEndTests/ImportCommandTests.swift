@@ -77,3 +77,37 @@ struct ImportCommandTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/m.safetensors"))
     }
 }
+
+/// `gru4rec export --format numpy-npz`: the archive opens in NumPy alone, which
+/// replays a session of an imported two-layer model to the same scores.
+@Suite struct ExportCommandTests {
+    @Test("an exported .npz replays a session in NumPy to this tool's scores",
+          .enabled(if: ImportCommandTests.available, "../shared/fixtures/reference-models is absent"))
+    func numpyReplaysTheExportedModel() throws {
+        let dir = TestPaths.temporaryDirectory("gru4rec-export")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let model = dir + "/m.safetensors", npz = dir + "/m.npz"
+        #expect(try runGRU4Rec(["import", ImportCommandTests.directory + "/xe_two_layers.pt", "--output", model]).code == 0)
+        let r = try runGRU4Rec(["export", model, "--format", "numpy-npz", "--output", npz])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out.contains("10 tensors, 2242 items"), "\(r.out)")
+        let bad = try runGRU4Rec(["export", model, "--format", "csv", "--output", dir + "/x"])
+        #expect(bad.code != 0 && !FileManager.default.fileExists(atPath: dir + "/x"))
+
+        let python = "/usr/bin/env"
+        guard try RunningCommand(python, ["python3", "-c", "import numpy"]).wait().code == 0 else {
+            print("skipped the NumPy replay: python3 with numpy is not installed")
+            return
+        }
+        let m = try GRU4RecModel.load(from: model).model
+        let live = LiveSession(model: m)
+        let items = ["214662742", "214825110", "214551617"]
+        for id in items { live.feed(try #require(m.catalog.index(of: id))) }
+        let expected = dir + "/expected.txt"
+        try live.scores().map { String($0) }.joined(separator: "\n").write(toFile: expected, atomically: true, encoding: .utf8)
+        let script = TestPaths.packageRoot + "/Tests/EndToEndTests/Python/numpy_step.py"
+        let replay = try RunningCommand(python, ["python3", script, npz, items.joined(separator: ","), expected]).wait()
+        #expect(replay.code == 0, "\(replay.out)\(replay.err)")
+        #expect(replay.out.contains("max abs diff"))
+    }
+}
