@@ -88,6 +88,7 @@ struct OfficialModelImportTests {
             }
         }
         #expect(clicks > 12)
+        print("\(name): \(clicks) clicks, largest score difference \(String(format: "%.2e", worst)) of the score range")
         #expect(worst <= 1e-5, "largest difference relative to the score range: \(worst)")
     }
 
