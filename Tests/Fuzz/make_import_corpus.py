@@ -88,7 +88,7 @@ class Call:
     def __reduce_ex__(self, protocol): return (self.function, self.args)
 
 
-def tiny_model():
+def tiny_model(layers=(2,), fanout=0):
     """3 items, one GRU layer of 2 units, shared embedding, cross-entropy. Values: 0.01 * k per tensor."""
     items = ["i10", "i20", "i30"]
     storages, params = [], {}
@@ -97,8 +97,11 @@ def tiny_model():
         storages.append(s)
         params[name] = Tensor(s, shape)
     cell = torch_module(nn["GRUCell"].GRUCell, {k: params[k] for k in ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]})
+    cells = {"0": cell}
+    dropout = torch_module(nn["Dropout"].Dropout)
+    cells.update({f"d{i}": dropout for i in range(fanout)})   # one module named again and again
     network = torch_module(official.GRU4RecModel, modules={
-        "G": torch_module(nn["ModuleList"].ModuleList, modules={"0": cell}),
+        "G": torch_module(nn["ModuleList"].ModuleList, modules=cells),
         "Wy": torch_module(nn["Embedding"].Embedding, {"weight": params["Wy"]}),
         "By": torch_module(nn["Embedding"].Embedding, {"weight": params["By"]}),
     })
@@ -108,7 +111,7 @@ def tiny_model():
     itemidmap = new(pandas_series.Series, _mgr=built(pandas_managers.SingleBlockManager, manager_state), _name="ItemIdx")
     iterator = new(official.SessionDataIterator, n_items=3, itemidmap=itemidmap,
                    data_items=np.array([0, 1, 2, 1, 1, 2], dtype=np.int32), offset_sessions=np.array([0, 3, 6], dtype=np.int32))
-    gru4rec = new(official.GRU4Rec, layers=[2], loss="cross-entropy", elu_param=0.5, bpreg=1.0, logq=0.0, batch_size=2,
+    gru4rec = new(official.GRU4Rec, layers=list(layers), loss="cross-entropy", elu_param=0.5, bpreg=1.0, logq=0.0, batch_size=2,
                   dropout_p_embed=0.0, dropout_p_hidden=0.0, learning_rate=0.1, momentum=0.0, sample_alpha=0.5, n_sample=0,
                   embedding=0, constrained_embedding=True, n_epochs=1, data_iterator=iterator, model=network)
     return gru4rec, storages
@@ -151,6 +154,12 @@ if __name__ == "__main__":
     # The tiny model with a truncated storage (size mismatch) and a truncated archive.
     short = [Storage(s.key, s.values[:-1]) if s.key == "0" else s for s in storages]
     write_zip(os.path.join(OUT, "short-storage.pt"), "tiny", pickled(model), short)
+    # Hyperparameters asking for a billion units (nothing may be allocated for them),
+    # and a module listed 1,500 times (the walk is bounded).
+    huge, huge_storages = tiny_model(layers=(1_000_000_000,))
+    write_zip(os.path.join(OUT, "huge-layers.pt"), "tiny", pickled(huge), huge_storages)
+    fan, fan_storages = tiny_model(fanout=1500)
+    write_zip(os.path.join(OUT, "module-fanout.pt"), "tiny", pickled(fan), fan_storages)
     with open(os.path.join(OUT, "tiny-official-model.pt"), "rb") as f:
         data = f.read()
     with open(os.path.join(OUT, "truncated.pt"), "wb") as f:

@@ -33,8 +33,9 @@ public struct ImportedModel {
 public enum OfficialModelImport {
     /// Most parameters a module tree may hold (the official model has at most a dozen).
     static let maxParameters = 1_000
-    /// Deepest module nesting followed.
+    /// Deepest module nesting followed, and most modules visited.
     static let maxModuleDepth = 8
+    static let maxModules = 1_000
 
     /// Reads and converts the file at `path`.
     public static func load(path: String) throws -> ImportedModel {
@@ -72,34 +73,44 @@ private struct Conversion {
             throw layoutError("the GRU4Rec object has no trained network ('model' is \(gru4rec["model"]?.summary ?? "missing"))")
         }
         var tensors: [(String, TorchTensorReference)] = []
-        try collect(network, prefix: "", depth: 0, into: &tensors)
+        var modules = 0
+        try collect(network, prefix: "", depth: 0, visited: &modules, into: &tensors)
         guard let iterator = gru4rec["data_iterator"]?.object else {
             throw layoutError("the GRU4Rec object has no data_iterator, so no item map (item ids)")
         }
         let ids = try itemIDs(iterator)
+        guard !ids.isEmpty else { throw layoutError("the item map is empty") }
         let support = try itemSupport(iterator, itemCount: ids.count)
 
-        let model = GRU4RecModel(hyperparameters: hp, catalog: ItemCatalog(ids: ids), itemSupport: support)
-        let expected = Set(model.parameters.specs.map(\.name)), found = Set(tensors.map(\.0))
-        guard expected == found else {
+        // Names and shapes against the layout, and every tensor against its storage, before
+        // anything is allocated: the model's size is then bounded by the file's.
+        let layout = GRU4RecModel.layout(hp, itemCount: ids.count)
+        let expected = Set(layout.map(\.0)), found = Set(tensors.map(\.0))
+        guard expected == found, found.count == tensors.count else {
             let missing = expected.subtracting(found).sorted(), extra = found.subtracting(expected).sorted()
             throw layoutError("for \(hp.inputMode.rawValue) input and layers \(hp.layers) the network should hold \(expected.sorted()); "
                 + (missing.isEmpty ? "" : "missing \(missing)") + (missing.isEmpty || extra.isEmpty ? "" : ", ")
-                + (extra.isEmpty ? "" : "unexpected \(extra)"))
+                + (extra.isEmpty ? "" : "unexpected \(extra)") + (found.count == tensors.count ? "" : "a name appears twice"))
         }
+        let shapes = Dictionary(uniqueKeysWithValues: layout.map { ($0.0, $0.1) })
+        var checked: [(String, TorchArchive.CheckedTensor)] = []
         for (name, tensor) in tensors {
-            guard let spec = model.parameters.spec(name) else { continue }
+            let shape = shapes[name] ?? []
             // The official By is (n, 1); a bias stored as a vector of n is the same data.
-            let shapeMatches = tensor.shape == spec.shape || (spec.shape.count == 2 && spec.shape[1] == 1 && tensor.shape == [spec.shape[0]])
-            guard shapeMatches else {
-                throw layoutError("tensor '\(name)' has shape \(tensor.shape), expected \(spec.shape) for \(ids.count) items, layers \(hp.layers) and \(hp.inputMode.rawValue) input")
+            guard tensor.shape == shape || (shape.count == 2 && shape[1] == 1 && tensor.shape == [shape[0]]) else {
+                throw layoutError("tensor '\(name)' has shape \(tensor.shape), expected \(shape) for \(ids.count) items, layers \(hp.layers) and \(hp.inputMode.rawValue) input")
             }
-            let values = try archive.floats(tensor, name: name)
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            checked.append((name, try archive.check(tensor, name: name)))
+        }
+        let model = GRU4RecModel(hyperparameters: hp, catalog: ItemCatalog(ids: ids), itemSupport: support)
+        for (name, tensor) in checked {
+            guard let spec = model.parameters.spec(name) else { continue }
+            let values = model.parameters.pointer(spec)
+            try archive.read(tensor, into: values)
+            if let bad = (0..<spec.count).first(where: { !values[$0].isFinite }) {
                 throw InputError(path: path, message: "tensor '\(name)' holds a non-finite value (\(values[bad])) at element \(bad)",
                                  hint: "the model diverged while training; retrain it (e.g. with a lower learning rate)")
             }
-            model.parameters.setValues(name, values)
         }
         var facts = TrainingFacts()
         facts.epochs = hp.nEpochs
@@ -152,8 +163,10 @@ private struct Conversion {
     // MARK: Parameters
 
     /// The module tree's parameters under their state-dict names (`G.0.weight_ih`, ...).
-    func collect(_ module: PickleObject, prefix: String, depth: Int, into out: inout [(String, TorchTensorReference)]) throws {
+    func collect(_ module: PickleObject, prefix: String, depth: Int, visited: inout Int, into out: inout [(String, TorchTensorReference)]) throws {
         guard depth <= OfficialModelImport.maxModuleDepth else { throw layoutError("modules nested deeper than \(OfficialModelImport.maxModuleDepth) levels at '\(prefix)'") }
+        visited += 1
+        guard visited <= OfficialModelImport.maxModules else { throw layoutError("more than \(OfficialModelImport.maxModules) modules") }
         for table in ["_parameters", "_buffers"] {
             guard let entries = module[table]?.dict?.entries else {
                 if table == "_parameters" { throw layoutError("module '\(prefix.isEmpty ? module.type.qualifiedName : prefix)' has no _parameters") }
@@ -174,7 +187,7 @@ private struct Conversion {
             guard let k = key.stringValue else { throw layoutError("a submodule of '\(prefix)' is named by \(key.summary)") }
             switch value {
             case .none: continue
-            case .object(let child): try collect(child, prefix: prefix + k + ".", depth: depth + 1, into: &out)
+            case .object(let child): try collect(child, prefix: prefix + k + ".", depth: depth + 1, visited: &visited, into: &out)
             default: throw layoutError("submodule '\(prefix + k)' is \(value.summary)")
             }
         }
@@ -195,10 +208,10 @@ private struct Conversion {
               let values = layout["blocks"]?.items?.first?.dict?["values"] else {
             throw layoutError("the item map's block manager state is not the pandas 0.14.1+ layout")
         }
-        let ids = try indexLabels(axis)
         guard let positions = try PickledArray(values, what: "item map values", path: path).integers else {
             throw layoutError("the item map's values are not integers")
         }
+        let ids = try indexLabels(axis, count: positions.count)
         guard positions.count == ids.count else { throw layoutError("the item map has \(ids.count) ids but \(positions.count) indices") }
         var ordered = [String?](repeating: nil, count: ids.count)
         for (id, i) in zip(ids, positions) {
@@ -213,14 +226,17 @@ private struct Conversion {
     }
 
     /// The labels of a pickled pandas Index (`_new_Index(Index|RangeIndex, {...})`) as strings.
-    func indexLabels(_ index: PickleValue) throws -> [String] {
+    func indexLabels(_ index: PickleValue, count: Int) throws -> [String] {
         guard let object = index.object, object.type.name == "_new_Index", object.arguments.count == 2,
               case .global(let cls) = object.arguments[0], let fields = object.arguments[1].dict else {
             throw layoutError("the item map's index is \(index.summary), expected a pickled pandas Index")
         }
         if cls.name == "RangeIndex" {
             guard let start = fields["start"]?.intValue, let stop = fields["stop"]?.intValue, let step = fields["step"]?.intValue, step > 0,
-                  stop >= start, (stop - start) / step <= 100_000_000 else { throw layoutError("the item map's RangeIndex has invalid bounds") }
+                  stop >= start, stop.subtractingReportingOverflow(start).overflow == false,
+                  (stop - start + step - 1) / step == count else {
+                throw layoutError("the item map's RangeIndex does not span its \(count) values")
+            }
             return stride(from: start, to: stop, by: step).map(String.init)
         }
         guard let data = fields["data"] else { throw layoutError("the item map's index has no data") }

@@ -44,7 +44,7 @@ enum PickledArray {
         guard [1, 2, 4, 8].contains(width), kind == "i" || kind == "u" || (kind == "f" && (width == 4 || width == 8)) else {
             throw fail("dtype '\(code)' is not read (integers and floats are)")
         }
-        guard raw.count == count * width else {
+        guard raw.count % width == 0, raw.count / width == count else {
             throw fail("\(count) elements of dtype '\(code)' need \(count * width) bytes, the array holds \(raw.count)")
         }
         func element(_ i: Int) -> UInt64 {

@@ -27,9 +27,18 @@ struct TorchArchive {
         document = try PickleReader.parse(Array(try zip.contents(of: pickle)), path: path + ":" + pickle.name)
     }
 
-    /// The values of a tensor as `Float`s in row-major order, after checking the
-    /// storage's size against its reference and the tensor's extent against the storage.
-    func floats(_ tensor: TorchTensorReference, name: String) throws -> [Float] {
+    /// A tensor checked against its storage: the archive entry, its size, the view's extent.
+    struct CheckedTensor {
+        let tensor: TorchTensorReference
+        let entry: ZipArchive.Entry
+        /// Elements of the view (row-major).
+        let count: Int
+    }
+
+    /// Checks a tensor without reading its values: the storage is in the archive with
+    /// exactly the bytes the pickle says, the element type is floating point, and the
+    /// view (offset, size, stride) stays inside the storage and is no larger than it.
+    func check(_ tensor: TorchTensorReference, name: String) throws -> CheckedTensor {
         func fail(_ message: String) -> InputError {
             InputError(path: path, message: "tensor '\(name)': " + message, hint: "the file is damaged or was not written by torch.save")
         }
@@ -40,6 +49,9 @@ struct TorchArchive {
         guard !overflow, entry.size == expectedBytes else {
             throw fail("storage '\(storage.key)' holds \(entry.size) bytes, but the pickle says \(storage.elementCount) elements of \(width) bytes (\(expectedBytes) bytes)")
         }
+        guard [.float32, .float64, .float16, .bfloat16].contains(storage.scalarType) else {
+            throw fail("its elements are \(storage.scalarType.rawValue), expected floating point")
+        }
         var count = 1, last = tensor.offset
         for (size, stride) in Swift.zip(tensor.shape, tensor.strides) {
             let (c, o1) = count.multipliedReportingOverflow(by: size)
@@ -49,36 +61,37 @@ struct TorchArchive {
             count = c
             last = l
         }
-        guard count == 0 || last < storage.elementCount else {
-            throw fail("size \(tensor.shape), stride \(tensor.strides) and offset \(tensor.offset) reach element \(last), but its storage holds \(storage.elementCount)")
+        guard count == 0 || (last < storage.elementCount && count <= storage.elementCount) else {
+            throw fail("size \(tensor.shape), stride \(tensor.strides) and offset \(tensor.offset) need \(count) elements up to element \(last), but its storage holds \(storage.elementCount)")
         }
-        let bytes = try zip.contents(of: entry)
+        return CheckedTensor(tensor: tensor, entry: entry, count: count)
+    }
+
+    /// Reads a checked tensor's values as `Float`s, row-major, into `out` (`count` floats).
+    func read(_ checked: CheckedTensor, into out: UnsafeMutablePointer<Float>) throws {
+        let tensor = checked.tensor, storage = tensor.storage, width = storage.scalarType.byteWidth
+        let bytes = try zip.contents(of: checked.entry)
+        guard checked.count > 0 else { return }
+        if storage.scalarType == .float32 && tensor.strides == rowMajorStrides(tensor.shape) {
+            let start = bytes.startIndex + tensor.offset * 4
+            bytes[start..<(start + checked.count * 4)].withUnsafeBytes { source in
+                if let base = source.baseAddress { UnsafeMutableRawPointer(out).copyMemory(from: base, byteCount: source.count) }
+            }
+            return
+        }
         func element(_ i: Int) -> Float {
             let base = bytes.startIndex + i * width
             switch storage.scalarType {
-            case .float32: return Float(bitPattern: loadUInt(bytes, base, 4).truncated32)
             case .float64: return Float(Double(bitPattern: loadUInt(bytes, base, 8)))
             case .float16: return halfToFloat(UInt16(loadUInt(bytes, base, 2)))
             case .bfloat16: return Float(bitPattern: UInt32(loadUInt(bytes, base, 2)) << 16)
-            default: return .nan
+            default: return Float(bitPattern: loadUInt(bytes, base, 4).truncated32)
             }
-        }
-        guard [.float32, .float64, .float16, .bfloat16].contains(storage.scalarType) else {
-            throw fail("its elements are \(storage.scalarType.rawValue), expected floating point")
-        }
-        var out = [Float](repeating: 0, count: count)
-        guard count > 0 else { return out }
-        if storage.scalarType == .float32 && tensor.strides == rowMajorStrides(tensor.shape) {
-            let start = bytes.startIndex + tensor.offset * 4
-            out.withUnsafeMutableBytes { destination in
-                bytes[start..<(start + count * 4)].withUnsafeBytes { destination.copyMemory(from: $0) }
-            }
-            return out
         }
         // Row-major walk over the (possibly strided) view.
         var indexVector = [Int](repeating: 0, count: tensor.shape.count)
         var position = tensor.offset
-        for k in 0..<count {
+        for k in 0..<checked.count {
             out[k] = element(position)
             var d = tensor.shape.count - 1
             while d >= 0 {
@@ -90,7 +103,6 @@ struct TorchArchive {
                 d -= 1
             }
         }
-        return out
     }
 }
 

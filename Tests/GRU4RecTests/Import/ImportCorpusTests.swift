@@ -41,6 +41,9 @@ import GRU4RecTestSupport
         #expect(failures["builtins-eval.pkl"]?.contains("refused global 'builtins.eval'") == true)
         #expect(failures["short-storage.pt"]?.contains("storage '0' holds 44 bytes") == true)
         #expect(failures["truncated.pt"]?.contains("no zip end-of-central-directory") == true)
+        #expect(failures["huge-layers.pt"]?.contains("unknown layout: tensor 'G.0.weight_ih' has shape [6, 2], expected [3000000000, 1000000000]") == true,
+                "\(failures["huge-layers.pt"] ?? "imported")")
+        #expect(failures["module-fanout.pt"]?.contains("more than 1000 modules") == true, "\(failures["module-fanout.pt"] ?? "imported")")
     }
 
     @Test("every prefix of the tiny model's pickle fails cleanly or reads")
