@@ -122,8 +122,15 @@ private struct Machine {
 
     // MARK: The machine
 
+    /// The most values (and marks) the stack may hold: real files stay in the
+    /// thousands (pickle appends in batches of 1,000).
+    static let maxStack = 1_000_000
+
     mutating func run() throws -> PickleValue {
         while true {
+            guard stack.count <= Self.maxStack, marks.count <= Self.maxStack else {
+                throw fail("the stack holds more than \(Self.maxStack) values", hint: "not a pickle torch.save writes")
+            }
             opcodeStart = position
             guard position < bytes.count else { throw fail("the pickle ends without STOP (truncated?)") }
             let op = bytes[position]

@@ -122,6 +122,10 @@ import GRU4RecTestSupport
         for _ in 0..<depth { body += [0x5D] }
         for _ in 1..<depth { body += [0x61] }
         _ = try PickleReader.parse(Self.pickle(body))
+        // The stack is bounded: 1,000,001 DUPs.
+        let dups = Self.pickle([0x4E] + [UInt8](repeating: 0x32, count: 1_000_001))
+        let error = try #require(throws: InputError.self) { try PickleReader.parse(dups) }
+        #expect(error.message.contains("more than 1000000 values"))
         // A chain linked in reverse order (depths recorded at link time would be stale),
         // then a cycle: list 0 appended into itself.
         var chain: [UInt8] = []
