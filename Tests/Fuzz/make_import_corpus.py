@@ -88,11 +88,11 @@ class Call:
     def __reduce_ex__(self, protocol): return (self.function, self.args)
 
 
-def tiny_model(layers=(2,), fanout=0):
+def tiny_model(layers=(2,), fanout=0, n_items=3):
     """3 items, one GRU layer of 2 units, shared embedding, cross-entropy. Values: 0.01 * k per tensor."""
-    items = ["i10", "i20", "i30"]
+    items = [f"i{10 * (k + 1)}" for k in range(n_items)]
     storages, params = [], {}
-    for name, shape in [("weight_ih", (6, 2)), ("weight_hh", (6, 2)), ("bias_ih", (6,)), ("bias_hh", (6,)), ("Wy", (3, 2)), ("By", (3, 1))]:
+    for name, shape in [("weight_ih", (6, 2)), ("weight_hh", (6, 2)), ("bias_ih", (6,)), ("bias_hh", (6,)), ("Wy", (n_items, 2)), ("By", (n_items, 1))]:
         s = Storage(str(len(storages)), 0.01 * np.arange(int(np.prod(shape))))
         storages.append(s)
         params[name] = Tensor(s, shape)
@@ -106,11 +106,12 @@ def tiny_model(layers=(2,), fanout=0):
         "By": torch_module(nn["Embedding"].Embedding, {"weight": params["By"]}),
     })
     index = Call(pandas_index._new_Index, pandas_index.Index, {"data": np.array(items, dtype=object), "name": None})
-    values = np.arange(3, dtype=np.int32)
-    manager_state = ([index], [values], [index], {"0.14.1": {"axes": [index], "blocks": [{"values": values, "mgr_locs": slice(0, 3, 1)}]}})
+    values = np.arange(n_items, dtype=np.int32)
+    manager_state = ([index], [values], [index], {"0.14.1": {"axes": [index], "blocks": [{"values": values, "mgr_locs": slice(0, n_items, 1)}]}})
     itemidmap = new(pandas_series.Series, _mgr=built(pandas_managers.SingleBlockManager, manager_state), _name="ItemIdx")
-    iterator = new(official.SessionDataIterator, n_items=3, itemidmap=itemidmap,
-                   data_items=np.array([0, 1, 2, 1, 1, 2], dtype=np.int32), offset_sessions=np.array([0, 3, 6], dtype=np.int32))
+    data_items = np.array([0, 1, 2, 1, 1, 2] if n_items == 3 else np.arange(n_items) % n_items, dtype=np.int32)
+    iterator = new(official.SessionDataIterator, n_items=n_items, itemidmap=itemidmap,
+                   data_items=data_items, offset_sessions=np.array([0, len(data_items) // 2, len(data_items)], dtype=np.int32))
     gru4rec = new(official.GRU4Rec, layers=list(layers), loss="cross-entropy", elu_param=0.5, bpreg=1.0, logq=0.0, batch_size=2,
                   dropout_p_embed=0.0, dropout_p_hidden=0.0, learning_rate=0.1, momentum=0.0, sample_alpha=0.5, n_sample=0,
                   embedding=0, constrained_embedding=True, n_epochs=1, data_iterator=iterator, model=network)
@@ -140,6 +141,10 @@ def write_zip(path, name, pickle_bytes, storages):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3:   # make_import_corpus.py N_ITEMS OUT.pt: a large model in the same layout, for timing
+        model, storages = tiny_model(n_items=int(sys.argv[1]))
+        write_zip(sys.argv[2], "large", pickled(model), storages)
+        sys.exit(0)
     os.makedirs(OUT, exist_ok=True)
     model, storages = tiny_model()
     write_zip(os.path.join(OUT, "tiny-official-model.pt"), "tiny", pickled(model), storages)
