@@ -111,3 +111,14 @@ struct ImportCommandTests {
         #expect(replay.out.contains("max abs diff"))
     }
 }
+
+extension ImportCommandTests {
+    @Test("opening a .pt as a model says to import it",
+          .enabled(if: ImportCommandTests.available, "../shared/fixtures/reference-models is absent"))
+    func ptOpenedAsModel() throws {
+        let r = try runGRU4Rec(["info", Self.directory + "/onehot_gru.pt"])
+        #expect(r.code == 1)
+        #expect(r.err.contains("onehot_gru.pt: a PyTorch file (torch.save), not a gru4rec-shell model"), "\(r.err)")
+        #expect(r.err.contains("hint: convert a model saved by the official PyTorch GRU4Rec first: gru4rec import"))
+    }
+}

@@ -42,6 +42,18 @@ public enum OfficialModelImport {
         try model(fromArchive: try readWholeFile(path), path: path)
     }
 
+    /// Whether the file starts like a zip archive with a `<name>/data.pkl` entry first,
+    /// as `torch.save` writes it (for a helpful hint when one is opened as a model).
+    public static func isTorchArchive(path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = [UInt8](handle.readData(ofLength: 256))
+        guard head.count > 30, head[0] == 0x50, head[1] == 0x4B, head[2] == 3, head[3] == 4 else { return false }
+        let nameLength = Int(head[26]) | Int(head[27]) << 8
+        guard 30 + nameLength <= head.count else { return false }
+        return String(decoding: head[30..<(30 + nameLength)], as: UTF8.self).hasSuffix("/data.pkl")
+    }
+
     /// Converts the bytes of a `.pt` file; `path` names it in errors. The entry point
     /// for fuzzing: any input gives a model or an ``InputError``.
     public static func model(fromArchive bytes: [UInt8], path: String = "<model.pt>") throws -> ImportedModel {
@@ -80,6 +92,8 @@ private struct Conversion {
         }
         let ids = try itemIDs(iterator)
         guard !ids.isEmpty else { throw layoutError("the item map is empty") }
+        let catalog = ItemCatalog(ids: ids)
+        guard catalog.count == ids.count else { throw layoutError("the item map lists an item id twice") }
         let support = try itemSupport(iterator, itemCount: ids.count)
 
         // Names and shapes against the layout, and every tensor against its storage, before
@@ -102,7 +116,7 @@ private struct Conversion {
             }
             checked.append((name, try archive.check(tensor, name: name)))
         }
-        let model = GRU4RecModel(hyperparameters: hp, catalog: ItemCatalog(ids: ids), itemSupport: support)
+        let model = GRU4RecModel(hyperparameters: hp, catalog: catalog, itemSupport: support)
         for (name, tensor) in checked {
             guard let spec = model.parameters.spec(name) else { continue }
             let values = model.parameters.pointer(spec)
@@ -220,9 +234,7 @@ private struct Conversion {
             }
             ordered[i] = id
         }
-        let result = ordered.compactMap { $0 }
-        guard Set(result).count == result.count else { throw layoutError("the item map lists an item id twice") }
-        return result
+        return ordered.compactMap { $0 }
     }
 
     /// The labels of a pickled pandas Index (`_new_Index(Index|RangeIndex, {...})`) as strings.

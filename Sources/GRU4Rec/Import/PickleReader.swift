@@ -40,7 +40,10 @@ private struct Machine {
     var opcodeStart = 0
     var stack: [PickleValue] = []
     var marks: [Int] = []
-    var memo: [Int: PickleValue] = [:]
+    /// The memo: dense indices (what picklers write: 0, 1, 2, ...) in an array, any
+    /// far-off index in a dictionary, so a hostile index allocates nothing large.
+    var memoArray: [PickleValue?] = []
+    var memoFar: [Int: PickleValue] = [:]
     let arena = PickleArena()
 
     init(bytes: [UInt8], path: String) { self.bytes = bytes; self.path = path }
@@ -204,12 +207,12 @@ private struct Machine {
             case 0x75: // SETITEMS
                 let items = try popMark()
                 try setItems(items, in: try top())
-            case 0x71: memo[Int(try uint(1))] = try top() // BINPUT
-            case 0x72: memo[Int(try uint(4))] = try top() // LONG_BINPUT
-            case 0x94: memo[memo.count] = try top() // MEMOIZE
+            case 0x71: memoize(Int(try uint(1)), try top()) // BINPUT
+            case 0x72: memoize(Int(try uint(4)), try top()) // LONG_BINPUT
+            case 0x94: memoize(memoArray.count + memoFar.count, try top()) // MEMOIZE
             case 0x68, 0x6A: // BINGET, LONG_BINGET
                 let i = Int(try uint(op == 0x68 ? 1 : 4))
-                guard let v = memo[i] else { throw fail("memo entry \(i) is read before it was written") }
+                guard let v = memo(i) else { throw fail("memo entry \(i) is read before it was written") }
                 stack.append(v)
             case 0x63: // GLOBAL
                 let module = try line(), name = try line()
@@ -241,6 +244,20 @@ private struct Machine {
                            hint: "the importer reads the binary pickles torch.save writes (protocol 2 and later)")
             }
         }
+    }
+
+    mutating func memoize(_ index: Int, _ value: PickleValue) {
+        if index < memoArray.count + 65_536 {
+            if index >= memoArray.count { memoArray.append(contentsOf: repeatElement(nil, count: index + 1 - memoArray.count)) }
+            memoArray[index] = value
+            if !memoFar.isEmpty { memoFar[index] = nil }
+        } else {
+            memoFar[index] = value
+        }
+    }
+
+    func memo(_ index: Int) -> PickleValue? {
+        (index < memoArray.count ? memoArray[index] : nil) ?? memoFar[index]
     }
 
     func append(_ items: [PickleValue], to target: PickleValue) throws {

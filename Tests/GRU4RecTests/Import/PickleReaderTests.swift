@@ -85,6 +85,10 @@ import GRU4RecTestSupport
         #expect(pair[0].items?.map(\.intValue) == [-32768, -1, 0])
         guard case .sequence(let a) = pair[0], case .sequence(let b) = pair[1] else { Issue.record("not lists"); return }
         #expect(a === b, "the memo returns the same list")
+        // A far-off memo index (kept aside, nothing large allocated) and a near one.
+        let far: [UInt8] = [0x4B, 5, 0x72, 0x70, 0x11, 0x01, 0x00, 0x30, 0x4B, 6, 0x71, 0, 0x30, 0x6A, 0x70, 0x11, 0x01, 0x00, 0x68, 0, 0x86]
+        let farDocument = try PickleReader.parse(Self.pickle(far))
+        #expect(farDocument.root.items?.map(\.intValue) == [5, 6])
         let set = try PickleReader.parse(Self.pickle(Self.global("builtins", "set") + [0x5D, 0x4B, 1, 0x61, 0x85, 0x52]))
         #expect(set.root.items?.map(\.intValue) == [1])
     }
