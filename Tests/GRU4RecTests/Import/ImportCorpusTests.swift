@@ -54,4 +54,40 @@ import GRU4RecTestSupport
         }
         _ = try PickleReader.parse(bytes)
     }
+
+    @Test("seeded random mutations of the tiny model's pickle and archive: a value or an InputError, never a crash")
+    func randomMutations() throws {
+        let pickle = try readWholeFile(Self.corpus + "/tiny-official-model.pkl")
+        let archive = try readWholeFile(Self.corpus + "/tiny-official-model.pt")
+        var rng = SeededGenerator(seed: 2024)
+        var rejected = 0
+        for round in 0..<3_000 {
+            var bytes = round % 3 == 2 ? archive : pickle
+            for _ in 0...rng.nextInt(below: 4) {
+                let at = rng.nextInt(below: bytes.count)
+                switch rng.nextInt(below: 4) {
+                case 0: bytes[at] = UInt8(rng.nextInt(below: 256))
+                case 1: bytes[at] ^= UInt8(1 << rng.nextInt(below: 8))
+                case 2: bytes.insert(UInt8(rng.nextInt(below: 256)), at: at)
+                default: bytes.remove(at: at)
+                }
+            }
+            do {
+                if round % 3 == 2 {
+                    _ = try OfficialModelImport.model(fromArchive: bytes, path: "mutant.pt")
+                } else {
+                    // Through the whole conversion too: the mutated pickle in a valid archive.
+                    var zip = StoredZipWriter()
+                    let original = try ZipArchive(bytes: archive, path: "tiny.pt")
+                    for entry in original.entries {
+                        try zip.add(entry.name, entry.name.hasSuffix("/data.pkl") ? bytes : Array(try original.contents(of: entry)))
+                    }
+                    _ = try OfficialModelImport.model(fromArchive: zip.finish(), path: "mutant.pt")
+                }
+            } catch is InputError {
+                rejected += 1
+            }
+        }
+        #expect(rejected > 1_000, "most mutants are rejected (\(rejected) of 3000)")
+    }
 }
