@@ -64,12 +64,17 @@ extension GRU4RecModel {
 
     /// Loads and validates a model file; every problem is an ``InputError`` naming the file.
     public static func load(from path: String) throws -> (model: GRU4RecModel, facts: TrainingFacts, file: SafeTensorsFile) {
-        let file = try SafeTensorsFile(contentsOf: path)
+        let file: SafeTensorsFile
+        do { file = try SafeTensorsFile(contentsOf: path) } catch let error as InputError {
+            guard OfficialModelImport.isTorchArchive(path: path) else { throw error }
+            throw InputError(path: path, message: "a PyTorch file (torch.save), not a gru4rec-shell model",
+                             hint: "convert a model saved by the official PyTorch GRU4Rec first: gru4rec import \(path) --output model.safetensors")
+        }
         func fail(_ message: String, _ hint: String? = nil) -> InputError { InputError(path: path, message: message, hint: hint) }
         let meta = file.metadata
         guard meta["format"] == "gru4rec-shell" else {
             throw fail("not a gru4rec-shell model (metadata 'format' is \(meta["format"].map { "'\($0)'" } ?? "missing"))",
-                       "train a model with `gru4rec train`; reference (pickled) models cannot be read")
+                       "train a model with `gru4rec train`, or convert one saved by the official PyTorch GRU4Rec with `gru4rec import MODEL.pt --output MODEL.safetensors`")
         }
         guard let v = meta["format_version"].flatMap(Int.init) else { throw fail("metadata 'format_version' is missing or not a number") }
         guard v == formatVersion else {
