@@ -57,7 +57,8 @@ extension GRU4RecModel {
             "format": "gru4rec-shell",
             "format_version": String(Self.formatVersion),
             "hyperparameters": hyperparameters.jsonText,
-            "items": jsonString(catalog.ids),
+            // Built directly: JSONSerialization takes seconds for a million ids.
+            "items": "[" + catalog.ids.map(jsonString).joined(separator: ",") + "]",
             "training": (try? String(decoding: JSONEncoder.sorted.encode(facts), as: UTF8.self)) ?? "{}",
         ]
     }
