@@ -31,8 +31,7 @@ extension ShellState {
             showView(view == .help ? viewBeforeHelp : .help)
             return []
         case .character("q"), .ctrl("c"):
-            quitRequested = true
-            return stopPlaying() + [.quit]
+            return execute(.quit)
         case .function(let n) where (1...3).contains(n):
             showView(ShellView.allCases[n - 1])
             return []
@@ -57,16 +56,18 @@ extension ShellState {
             let step = key == .tab ? 1 : panes.count - 1
             focus = panes[(i + step) % panes.count]
             return []
+        case .character("t"):
+            return execute(.timings)
         case .character("u"):
-            return run("undo")
+            return execute(.undo)
         case .character("+"), .character("="):
-            return run("topk \(topK + 1)")
+            return execute(.topK(topK + 1))
         case .character("-"):
-            return topK > 1 ? run("topk \(topK - 1)") : []
+            return topK > 1 ? execute(.topK(topK - 1)) : []
         case .character(" ") where view == .replay:
-            return run(replay.playing ? "pause" : "play")
+            return execute(replay.playing ? .pause : .play)
         case .character("n") where view == .replay:
-            return run("replay next")
+            return execute(.replay(.next))
         default:
             return paneKey(key)
         }
@@ -76,16 +77,16 @@ extension ShellState {
     private mutating func paneKey(_ key: Key) -> [ShellEffect] {
         switch focus {
         case .catalog:
-            if key == .enter, let item = selectedCatalogItem { return userClick(item) }
+            if key == .enter, let item = selectedCatalogItem { return execute(.click(.index(item))) }
             move(&catalogList, key)
         case .session:
             if key == .delete || key == .backspace || key == .character("x"), let s = sessionList.selected {
-                return run("remove \(s + 1)")
+                return execute(.remove(s + 1))
             }
             move(&sessionList, key)
         case .suggestions:
             if key == .enter, let s = suggestionList.selected, s < suggestions.count {
-                return userClick(suggestions[s].item)
+                return execute(.click(.index(suggestions[s].item)))
             }
             move(&suggestionList, key)
         case .hidden:
@@ -99,8 +100,8 @@ extension ShellState {
             }
         case .replay:
             switch key {
-            case .right, .enter: return run("step")
-            case .left: return run("back")
+            case .right, .enter: return execute(.step)
+            case .left: return execute(.back)
             default: move(&replayList, key)
             }
         case .training:
@@ -168,7 +169,7 @@ extension ShellState {
             refreshCatalog()
         case .enter:
             isEditingFilter = false
-            if let item = selectedCatalogItem { return userClick(item) }
+            if let item = selectedCatalogItem { return execute(.click(.index(item))) }
         case .tab, .backTab:
             isEditingFilter = false
             return handleKey(key)
@@ -216,11 +217,11 @@ extension ShellState {
         case .catalog:
             guard let index = catalogList.index(atRow: row) else { return [] }
             catalogList.select(index)
-            return userClick(catalogRows[index])
+            return execute(.click(.index(catalogRows[index])))
         case .suggestions:
             guard let index = suggestionList.index(atRow: row), index < suggestions.count else { return [] }
             suggestionList.select(index)
-            return userClick(suggestions[index].item)
+            return execute(.click(.index(suggestions[index].item)))
         case .session:
             if let index = sessionList.index(atRow: row) { sessionList.select(index) }
         case .replay:

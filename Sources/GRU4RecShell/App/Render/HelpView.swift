@@ -13,6 +13,7 @@ enum HelpView {
         ("u", "undo the last click"),
         ("+ / -", "one suggestion more / fewer"),
         ("space / n", "replay: play/pause, next session"),
+        ("t", "show/hide update and draw times"),
         ("F1 F2 F3 F4", "session/training/replay/help"),
         ("? / Esc", "help / back"),
         ("q", "quit"),
@@ -24,7 +25,7 @@ enum HelpView {
         buffer.box(rect, title: "Help", focused: true, style: Theme.focusedBox)
         let inner = rect.interior
         guard inner.width > 0, inner.height > 0 else { return }
-        let commands = [("Commands", "")] + ShellCommand.all.map { ($0.usage, $0.summary) }
+        let commands = [("Commands", "")] + CommandTable.all.map { ($0.usage, $0.summary) }
         let keyLines = [("Keys", "")] + keys
         var columns: [[(String, String)]]
         if inner.width >= 100 {
