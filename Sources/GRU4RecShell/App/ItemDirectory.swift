@@ -15,6 +15,8 @@ struct ItemDirectory {
     let byPopularity: [Int]
     /// Lower-cased "name id" per index, for filtering.
     private let searchKeys: [String]
+    /// The longest search key, in UTF-8 bytes (longer text matches nothing).
+    private let longestKeyBytes: Int
     /// Lower-cased name -> first index with that name.
     private let nameLookup: [String: Int]
     private let idLookup: [String: Int]
@@ -31,6 +33,7 @@ struct ItemDirectory {
         self.support = support
         byPopularity = ids.indices.sorted { support[$0] != support[$1] ? support[$0] > support[$1] : $0 < $1 }
         searchKeys = ids.indices.map { (names[$0] + " " + ids[$0]).lowercased() }
+        longestKeyBytes = searchKeys.map(\.utf8.count).max() ?? 0
         var lookup: [String: Int] = [:]
         for (i, name) in names.enumerated() where lookup[name.lowercased()] == nil { lookup[name.lowercased()] = i }
         nameLookup = lookup
@@ -52,6 +55,7 @@ struct ItemDirectory {
     func filter(_ query: String) -> [Int] {
         let q = query.lowercased().trimmingCharacters(in: .whitespaces)
         guard !q.isEmpty else { return byPopularity }
+        guard q.utf8.count <= longestKeyBytes else { return [] }  // longer than every name and id
         return byPopularity.filter { searchKeys[$0].contains(q) }
     }
 

@@ -53,7 +53,8 @@ extension Shell {
         for (k, raw) in lines.enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            transcript.append("> " + line)
+            // A pasted megabyte is echoed by its start and length.
+            transcript.append("> " + (line.count <= 500 ? line : String(line.prefix(200)) + "… (\(line.count) characters)"))
             for notice in send(.command(line)) {
                 switch notice.kind {
                 case .error:
