@@ -135,6 +135,9 @@ import Testing
         #expect(loaded.trainingLog?.count == tiny.log.count)
         #expect(loaded.trainingLog?.first == tiny.log.first)
         #expect(loaded.trainingLogNote == nil)
+        #expect(loaded.sessionsPath == nil)  // no sessions file beside it yet
+        try "SessionId\tItemId\tTime\n".write(toFile: directory + "/test.tsv", atomically: true, encoding: .utf8)
+        #expect(try ShellEnvironment.live().loadModel(path).sessionsPath == directory + "/test.tsv")
 
         try FileManager.default.removeItem(atPath: directory + "/items.tsv")
         try FileManager.default.removeItem(atPath: TrainingLog.path(forModel: path))

@@ -209,6 +209,7 @@ public final class Tmux {
         killed = true
         _ = try? run(["kill-server"])
         if let serverPID {
+            signalProcess(serverPID, SIGTERM)  // in case kill-server did not reach it
             var status: Int32 = 0
             _ = waitpid(serverPID, &status, 0)
         }

@@ -15,8 +15,7 @@ struct ShellSubcommand: ParsableCommand {
 
         Keys: Tab cycles focus, arrows/PgUp/PgDn/Home/End move, Enter or a mouse click adds the \
         item, / filters the catalog, : opens the command line (Tab completes), ? shows help, q quits. \
-        Commands: click, undo, redo, remove, reset, topk, find, replay, step, back, play, pause, speed, \
-        layer, exclude, view, load, save, timings, help, quit. Command history is kept in \
+        Commands: \(Shell.commandNames.joined(separator: ", ")). Command history is kept in \
         ~/.gru4rec_history (GRU4REC_HISTORY=FILE puts it elsewhere; empty: none).
 
         Without a terminal (or with --script FILE) it runs the commands (one per line, from FILE \

@@ -1,6 +1,9 @@
 import Foundation
 
 extension Shell {
+    /// The command line's command names, in the order help lists them.
+    public static var commandNames: [String] { CommandTable.names }
+
     /// Most candidates `completions(for:state:)` returns for one argument.
     public static let completionLimit = 100
 
