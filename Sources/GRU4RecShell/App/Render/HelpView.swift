@@ -1,6 +1,17 @@
 /// Every command with its arguments and summary, then the keys and the mouse.
 /// Two columns when the screen is wide; scrolls with the arrows otherwise.
-enum HelpView {
+enum HelpView: PaneBehaviour {
+    static func key(_ key: Key, in state: inout ShellState) -> [ShellEffect] {
+        state.helpOffset = scrolled(state.helpOffset, key)
+        return []
+    }
+
+    static func wheel(_ delta: Int, in state: inout ShellState) { state.helpOffset = max(0, state.helpOffset + delta) }
+
+    static func draw(_ state: ShellState, in rect: Rect, focused: Bool, into buffer: inout ScreenBuffer) {
+        draw(state, in: rect, into: &buffer)
+    }
+
     static let keys: [(String, String)] = [
         ("Tab / Shift-Tab", "move the focus between panes"),
         ("↑ ↓ PgUp PgDn", "move in the focused list"),

@@ -15,16 +15,7 @@ extension Shell {
         drawTabBar(state, layout, into: &buffer)
         for (pane, rect) in layout.panes {
             let focused = pane == state.focus && !state.commandLine.isActive
-            switch pane {
-            case .catalog: CatalogPane.draw(state, in: rect, focused: focused, into: &buffer)
-            case .session: SessionPane.draw(state, in: rect, focused: focused, into: &buffer)
-            case .suggestions: SuggestionsPane.draw(state, in: rect, focused: focused, into: &buffer)
-            case .hidden: HiddenStatePane.draw(state, in: rect, focused: focused, into: &buffer)
-            case .replay: ReplayPane.draw(state, in: rect, focused: focused, into: &buffer)
-            case .metrics: ReplayPane.drawMetrics(state, in: rect, into: &buffer)
-            case .training: TrainingView.drawFacts(state, in: rect, focused: focused, into: &buffer)
-            case .help: HelpView.draw(state, in: rect, into: &buffer)
-            }
+            pane.behaviour.draw(state, in: rect, focused: focused, into: &buffer)
         }
         if state.view == .training { TrainingView.drawCharts(state, in: layout.charts, into: &buffer) }
         drawCommandLine(state, in: layout.commandLine, into: &buffer)
