@@ -157,3 +157,24 @@ import Testing
         #expect(!lines.contains(""))
     }
 }
+
+/// `gru4rec shell`'s defaults that do not need a terminal.
+@Suite struct ShellDefaultsTests {
+    @Test func historyPathComesFromTheEnvironment() {
+        #expect(ShellSubcommand.historyPath(environment: ["HOME": "/home/a"]) == "/home/a/.gru4rec_history")
+        #expect(ShellSubcommand.historyPath(environment: ["HOME": "/home/a", "GRU4REC_HISTORY": "/tmp/h"]) == "/tmp/h")
+        #expect(ShellSubcommand.historyPath(environment: ["HOME": "/home/a", "GRU4REC_HISTORY": ""]) == nil)
+        #expect(ShellSubcommand.historyPath(environment: [:]) == nil)
+    }
+
+    @Test func theDemoModelIsFoundAboveTheExecutable() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/checkout/demo-data", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/checkout/.build/release", withIntermediateDirectories: true)
+        #expect(ShellSubcommand.demoModel(above: root + "/checkout/.build/release/gru4rec") == nil)
+        FileManager.default.createFile(atPath: root + "/checkout/demo-data/model.safetensors", contents: Data())
+        #expect(ShellSubcommand.demoModel(above: root + "/checkout/.build/release/gru4rec") == root + "/checkout/demo-data/model.safetensors")
+        #expect(ShellSubcommand.demoModel(above: root + "/elsewhere/gru4rec") == nil)
+    }
+}

@@ -67,15 +67,15 @@ struct ShellSubcommand: ParsableCommand {
         try reportingErrors { try runShell() }
     }
 
-    /// The demo model: `demo-data/model.safetensors` in the current
-    /// directory, else in the nearest folder above the executable that has
-    /// one (a checkout's `.build/<config>/gru4rec`).
-    static func demoModel(executable: String) -> String? {
-        let relative = "demo-data/model.safetensors"
-        if FileManager.default.fileExists(atPath: relative) { return relative }
+    /// Where the demo model lives, relative to a checkout.
+    static let demoModelPath = "demo-data/model.safetensors"
+
+    /// The demo model in the nearest folder above `executable` that has one
+    /// (a checkout's `.build/<config>/gru4rec`), or `nil`.
+    static func demoModel(above executable: String) -> String? {
         var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         while dir.path != "/" && !dir.path.isEmpty {
-            let candidate = dir.appendingPathComponent(relative).path
+            let candidate = dir.appendingPathComponent(demoModelPath).path
             if FileManager.default.fileExists(atPath: candidate) { return candidate }
             dir = dir.deletingLastPathComponent()
         }
@@ -88,7 +88,9 @@ struct ShellSubcommand: ParsableCommand {
     }
 
     func runShell() throws {
-        guard let modelPath = model ?? Self.demoModel(executable: Self.executablePath) else {
+        let demo = FileManager.default.fileExists(atPath: Self.demoModelPath)
+            ? Self.demoModelPath : Self.demoModel(above: Self.executablePath)
+        guard let modelPath = model ?? demo else {
             throw CommandFailure(message: """
                 no model given, and the demo model (demo-data/model.safetensors) is neither in the current directory nor beside \
                 the gru4rec executable's checkout
