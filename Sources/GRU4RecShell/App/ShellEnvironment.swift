@@ -17,11 +17,17 @@ public struct LoadedModel {
     /// Why there is no training log (or why it could not be read), for the
     /// training view; `nil` when the log was read.
     public var trainingLogNote: String?
+    /// The sessions file beside the model (`test.tsv.gz`, else `test.tsv`,
+    /// in its folder), which the shell replays after loading it; `nil` when
+    /// there is none.
+    public var sessionsPath: String?
 
     public init(
         model: GRU4RecModel, facts: TrainingFacts = TrainingFacts(), path: String,
-        itemNames: [String]? = nil, trainingLog: [TrainingLogRecord]? = nil, trainingLogNote: String? = nil
+        itemNames: [String]? = nil, trainingLog: [TrainingLogRecord]? = nil, trainingLogNote: String? = nil,
+        sessionsPath: String? = nil
     ) {
+        self.sessionsPath = sessionsPath
         self.model = model
         self.facts = facts
         self.path = path
@@ -98,7 +104,7 @@ public struct ShellEnvironment {
     }
 
     /// Reads a model file, its training log (`TrainingLog.path(forModel:)`)
-    /// and the items file.
+    /// and the items file, and finds the sessions file beside it.
     static func loadModelFromDisk(_ path: String, itemsPath: String?) throws -> LoadedModel {
         let (model, facts, _) = try GRU4RecModel.load(from: path)
         var loaded = LoadedModel(model: model, facts: facts, path: path)
@@ -113,6 +119,11 @@ public struct ShellEnvironment {
         } else {
             loaded.trainingLogNote = "no training log at \(logPath)"
         }
+
+        let folder = (path as NSString).deletingLastPathComponent
+        loaded.sessionsPath = ["test.tsv.gz", "test.tsv"]
+            .map { folder.isEmpty ? $0 : (folder as NSString).appendingPathComponent($0) }
+            .first { FileManager.default.fileExists(atPath: $0) }
 
         if let itemsFile = itemsPath ?? ItemNamesFile.besideModel(path) {
             let names = try ItemNamesFile.load(path: itemsFile)

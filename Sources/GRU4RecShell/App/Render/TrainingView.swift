@@ -106,6 +106,20 @@ enum TrainingView {
             styled.axisStyle = Theme.dim
             styled.draw(into: &buffer, in: rect.interior)
         }
+        if curves.validation.isEmpty, !curves.epochLoss.isEmpty { drawNoValidation(in: rects[2].interior, into: &buffer) }
+    }
+
+    /// Why the validation chart is empty: epochs were logged, none with
+    /// validation figures (`gru4rec train` without `--valid`).
+    static func drawNoValidation(in inner: Rect, into buffer: inout ScreenBuffer) {
+        guard inner.width > 0, inner.height > 0 else { return }
+        buffer.fill(inner, style: Theme.plain)
+        let lines = ["no validation data:", "the model was trained", "without --valid"]
+        let top = inner.y + max(0, (inner.height - lines.count) / 2)
+        for (k, line) in lines.enumerated() where top + k < inner.maxY {
+            let text = ScreenBuffer.truncate(line, to: inner.width)
+            buffer.put(text, x: inner.x + max(0, (inner.width - DisplayWidth.of(text)) / 2), y: top + k, style: Theme.dim)
+        }
     }
 
     /// The facts pane's lines: (key, value); a nil key is a section heading.
