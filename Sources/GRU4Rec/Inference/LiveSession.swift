@@ -6,7 +6,7 @@ public struct LiveStep: Sendable {
     /// Reset-gate activations r of the step, per layer.
     public var resetGate: [[Float]]
     /// Update-gate activations z of the step, per layer. (GRUCell layers: z keeps the
-    /// old state; the one-hot layer: z takes the new candidate. See FORMAT.md 4.)
+    /// old state; the one-hot layer: z takes the new candidate. See GRU4Rec.md, "The math".)
     public var updateGate: [[Float]]
 }
 

@@ -7,8 +7,7 @@ public struct TrainingProgress: Sendable {
     /// Predicted events done in this epoch, and the epoch's total.
     public var events: Int
     public var totalEvents: Int
-    /// The epoch's loss so far as the reference reports it: the step losses
-    /// weighted by their mini-batch's rows (see ``EpochSummary/meanLoss``).
+    /// The epoch's loss so far as the reference reports it (see ``EpochSummary/meanLoss``).
     public var meanLoss: Double
     /// Mean loss per predicted event since the previous report: each step's
     /// summed loss divided by the rows it really had, so the shrinking
@@ -22,9 +21,10 @@ public struct TrainingProgress: Sendable {
 /// What one finished epoch did.
 public struct EpochSummary: Sendable {
     public var epoch: Int
-    /// The epoch's loss as the reference reports it: each step's loss (summed
-    /// over its rows, divided by the configured batch size) weighted by the
-    /// step's rows, `Σ(L·n) / Σ n` (the official code's `avgc`).
+    /// The epoch's loss as the official code prints it: the plain mean of the
+    /// step losses, each summed over its rows and divided by the configured
+    /// batch size. (Its `avgc = Σ(L·n) / Σ n` weights by `n_valid`, but that
+    /// variable stays `batch_size` for the whole epoch, so it is a plain mean.)
     public var meanLoss: Double
     public var events: Int
     public var batches: Int
@@ -61,7 +61,7 @@ public final class Trainer {
     /// Completed epochs.
     public var completedEpochs = 0
     var batcher: SessionBatcher?
-    /// Σ over the epoch's steps of loss × rows (the numerator of the reference's `avgc`).
+    /// Σ of the epoch's step losses.
     var epochLossSum = 0.0
     var epochBatches = 0
     var epochEvents = 0
@@ -110,7 +110,7 @@ public final class Trainer {
             let loss = negatives.withUnsafeBufferPointer { step.run(batch, negatives: $0.baseAddress!) }
             epochBatches += 1
             guard loss.isFinite else { throw TrainingError.notANumber(epoch: completedEpochs + 1, batch: epochBatches) }
-            epochLossSum += loss * Double(batch.rows)
+            epochLossSum += loss
             epochEvents += batch.rows
             recentSum += loss * nominalRows
             recentRows += batch.rows
@@ -118,7 +118,7 @@ public final class Trainer {
                 let t = epochSeconds + elapsed()
                 onProgress(TrainingProgress(
                     epoch: completedEpochs + 1, batches: epochBatches, events: epochEvents, totalEvents: total,
-                    meanLoss: epochLossSum / Double(max(epochEvents, 1)),
+                    meanLoss: epochLossSum / Double(epochBatches),
                     recentLoss: recentRows > 0 ? recentSum / Double(recentRows) : 0,
                     eventsPerSecond: t > 0 ? Double(epochEvents) / t : 0, elapsed: t))
                 recentSum = 0
@@ -128,7 +128,7 @@ public final class Trainer {
         epochSeconds += elapsed()
         batcher = nil
         completedEpochs += 1
-        return EpochSummary(epoch: completedEpochs, meanLoss: epochEvents > 0 ? epochLossSum / Double(epochEvents) : 0,
+        return EpochSummary(epoch: completedEpochs, meanLoss: epochBatches > 0 ? epochLossSum / Double(epochBatches) : 0,
                             events: epochEvents, batches: epochBatches, seconds: epochSeconds)
     }
 }

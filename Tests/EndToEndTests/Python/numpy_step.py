@@ -1,6 +1,6 @@
 """Reads a gru4rec-shell model with safetensors + NumPy (or a `gru4rec export
 --format numpy-npz` archive with NumPy alone, no pickle) and replays a session:
-the GRUCell step (PyTorch convention, FORMAT.md 4.1) and the scores over all items.
+the GRUCell step (PyTorch convention, GRU4Rec.md "The math") and the scores over all items.
 Usage: numpy_step.py MODEL(.safetensors|.npz) ITEM,ITEM,... EXPECTED_SCORES_FILE"""
 import json, sys
 import numpy as np
