@@ -64,6 +64,7 @@ struct Eval: ParsableCommand {
         options.cutoffs = try parseCutoffs(cutoffs)
         options.mode = mode
         options.batchSize = max(1, batchSize ?? EvaluationOptions.automaticBatchSize(items: catalog.count))
+        try ResourceLimits.checkEvaluationBatch(options.batchSize, items: catalog.count)
         options.recordRanks = ranks != nil
         let progress = ProgressReporter()
         let start = nowNanoseconds()
