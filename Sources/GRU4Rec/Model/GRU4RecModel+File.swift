@@ -91,7 +91,7 @@ extension GRU4RecModel {
         guard let itemsText = meta["items"], let ids = try? JSONSerialization.jsonObject(with: Data(itemsText.utf8)) as? [String] else {
             throw fail("metadata 'items' is missing or not a JSON array of strings")
         }
-        guard Set(ids).count == ids.count else { throw fail("metadata 'items' lists an item id twice") }
+        guard Set(ids.map(ExactKey.init)).count == ids.count else { throw fail("metadata 'items' lists an item id twice") }
         let support = try file.int64s("item_support")
         guard support.count == ids.count else {
             throw fail("item_support has \(support.count) entries but the model lists \(ids.count) items")

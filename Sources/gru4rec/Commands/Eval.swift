@@ -73,6 +73,7 @@ struct Eval: ParsableCommand {
                             elapsed: Double(nowNanoseconds() - start) / 1e9)
         }
         if progress.interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        try requireSaneMetrics(result.flatMetrics, model: model ?? name)
         if let ranks, let r = result.ranks {
             try writeFileAtomically(Array(r.map { formatCompact($0) }.joined(separator: "\n").utf8) + [10], to: ranks)
         }
