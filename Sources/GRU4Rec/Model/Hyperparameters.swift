@@ -216,7 +216,7 @@ public struct Hyperparameters: Equatable, Sendable {
     public mutating func apply(parameterString: String) throws {
         for pair in parameterString.split(separator: ",") where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let eq = pair.firstIndex(of: "=") else {
-                throw HyperparameterError.malformed(String(pair), hint: "write key=value pairs separated by commas, e.g. loss=bpr-max,layers=100/100")
+                throw HyperparameterError.malformed(truncatedForMessage(String(pair)), hint: "write key=value pairs separated by commas, e.g. loss=bpr-max,layers=100/100")
             }
             try set(String(pair[..<eq]).trimmingCharacters(in: .whitespaces), to: String(pair[pair.index(after: eq)...]))
         }
