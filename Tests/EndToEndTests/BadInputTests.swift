@@ -34,6 +34,7 @@ struct BadInputTests {
 
         init() throws {
             dir = TestPaths.temporaryDirectory("gru4rec-bad-input-fixture")
+            atexit { if case .success(let fixture) = BadInputTests.fixture { try? FileManager.default.removeItem(atPath: fixture.dir) } }
             let (data, catalog) = SyntheticSessions.make(sessions: 260, items: 20, seed: 9)
             try Self.write(data, catalog, 0..<220, to: dir + "/train.tsv")
             try Self.write(data, catalog, 0..<150, to: dir + "/other.tsv")
