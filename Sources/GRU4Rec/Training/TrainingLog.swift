@@ -98,13 +98,16 @@ public enum TrainingLog {
 
     /// Appends records as lines (creating the file). Each call writes whole lines with one write.
     public static func append(_ records: [TrainingLogRecord], to path: String) throws {
-        let text = records.map { $0.jsonLine + "\n" }.joined()
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        try appendBytes(Array(records.map { $0.jsonLine + "\n" }.joined().utf8), to: path)
+    }
+
+    /// Appends `bytes` to the file at `path` (created if missing) with one write.
+    private static func appendBytes(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw InputError(path: path, message: "cannot open the training log for writing: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == bytes.count else {
             throw InputError(path: path, message: "could not write the training log: \(String(cString: strerror(errno)))")
@@ -116,9 +119,10 @@ public enum TrainingLog {
     /// the run's file. Records of a run whose model was never saved stay out of the
     /// model's log. A cut last line of the run's file is left out.
     public static func commitRun(from runPath: String, to path: String) throws {
-        guard FileManager.default.fileExists(atPath: runPath) else { return }
-        let records = try read(path: runPath)
-        try append(records, to: path)
+        guard var bytes = FileManager.default.contents(atPath: runPath).map(Array.init) else { return }
+        // Whole lines only, copied as they are (records of types this version does not know included).
+        while let last = bytes.last, last != UInt8(ascii: "\n") { bytes.removeLast() }
+        if !bytes.isEmpty { try appendBytes(bytes, to: path) }
         try? FileManager.default.removeItem(atPath: runPath)
     }
 
