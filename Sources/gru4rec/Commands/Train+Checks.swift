@@ -38,29 +38,34 @@ extension Train {
     func readParamsFile(_ params: String) throws -> String? {
         var info = stat()
         guard stat(params, &info) == 0 else { return nil }
-        let kind = info.st_mode & S_IFMT
-        if kind == S_IFDIR {
-            throw InputError(path: params, message: "--params names a directory",
-                             hint: "give a JSON file, a file of key=value lines, or a 'k=v,k=v' string")
-        }
-        guard kind == S_IFREG else {
-            throw InputError(path: params, message: "--params names a device or pipe, not a file",
-                             hint: "give a JSON file, a file of key=value lines, or a 'k=v,k=v' string")
-        }
-        guard Int(info.st_size) <= Self.maximumParamsFileBytes else {
-            throw InputError(path: params, message: "the parameter file has \(info.st_size) bytes (at most \(Self.maximumParamsFileBytes) are read)",
-                             hint: "a parameter file holds a few key=value lines or a small JSON object")
-        }
-        guard let data = FileManager.default.contents(atPath: params) else {
-            throw InputError(path: params, message: "cannot read the parameter file", hint: "check its permissions (ls -l)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(path: params, message: "the parameter file is not UTF-8 text",
-                             hint: "write it as plain text: key=value lines or a JSON object")
-        }
+        let hint = "give a JSON file, a file of key=value lines, or a 'k=v,k=v' string"
+        let text = try readTextFile(params, option: "--params", maximumBytes: Self.maximumParamsFileBytes, hint: hint)
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw InputError(path: params, message: "the parameter file is empty",
                              hint: "write key=value lines or a JSON object, or leave --params out")
+        }
+        return text
+    }
+
+    /// The text of the regular file at `path`, given with `option`: a directory, a device,
+    /// a FIFO (which could be endless), a file larger than `maximumBytes` or text that is
+    /// not UTF-8 is an `InputError` with `hint`.
+    func readTextFile(_ path: String, option: String, maximumBytes: Int, hint: String) throws -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw InputError(path: path, message: "cannot read the \(option) file: \(String(cString: strerror(errno)))", hint: hint)
+        }
+        let kind = info.st_mode & S_IFMT
+        if kind == S_IFDIR { throw InputError(path: path, message: "\(option) names a directory", hint: hint) }
+        guard kind == S_IFREG else { throw InputError(path: path, message: "\(option) names a device or pipe, not a file", hint: hint) }
+        guard Int(info.st_size) <= maximumBytes else {
+            throw InputError(path: path, message: "the \(option) file has \(info.st_size) bytes (at most \(maximumBytes) are read)", hint: hint)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(path: path, message: "cannot read the \(option) file", hint: "check its permissions (ls -l)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError(path: path, message: "the \(option) file is not UTF-8 text", hint: hint)
         }
         return text
     }
@@ -79,22 +84,10 @@ extension Train {
         }
     }
 
-    /// The text of an `--init-embeddings` file (a regular file of UTF-8 text).
+    /// The text of an `--init-embeddings` file (a regular UTF-8 file that fits in memory).
     func readEmbeddingsText(_ path: String) throws -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw InputError(path: path, message: "cannot read the embeddings file: no such file", hint: "check the path")
-        }
-        if isDirectory.boolValue {
-            throw InputError(path: path, message: "the embeddings file is a directory", hint: "give a word2vec/GloVe text file")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(path: path, message: "cannot read the embeddings file", hint: "check its permissions (ls -l)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(path: path, message: "the embeddings file is not UTF-8 text",
-                             hint: "write one 'itemId v1 v2 ...' line per item")
-        }
-        return text
+        let memory = ResourceLimits.physicalMemory
+        return try readTextFile(path, option: "--init-embeddings", maximumBytes: memory > 0 ? memory / 2 : Int.max,
+                                hint: "give a word2vec/GloVe text file: one 'itemId v1 v2 ...' line per item")
     }
 }
