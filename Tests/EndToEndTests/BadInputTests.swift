@@ -239,6 +239,10 @@ struct BadInputTests {
              fragment: "{dir}/bad.tsv:2: column \"ItemId\" (field 2) is not valid UTF-8",
              setup: file("bad.tsv", Array("SessionId\tItemId\tTime\n1\t".utf8) + [0xFF] + Array("\t1\n1\t".utf8) + [0xFE] + Array("\t2\n".utf8))),
 
+        Case(name: "prepare: invalid UTF-8 item ids", arguments: ["prepare", "{dir}/raw.tsv", "--output-dir", "{dir}/out", "--min-item-support", "1"],
+             fragment: "{dir}/raw.tsv:3: column \"ItemId\" (field 2) is not valid UTF-8",
+             setup: file("raw.tsv", Array("SessionId\tItemId\tTime\n1\ta\t10\n1\t".utf8) + [0xC3, 0x28] + Array("\t11\n".utf8))),
+
         // Hangs and smaller things.
         Case(name: "--params with a 100 kB key", arguments: train + ["--params", String(repeating: "k", count: 100_000) + "=1"],
              fragment: "unknown hyperparameter"),
