@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev libncurses-dev libreadline-dev pkg-config zlib1g-d
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE    := .build/release/gru4rec
 
-.PHONY: all deps build release test run bench demo-data demo-model clean
+.PHONY: all deps build release test test-asan fuzz run bench demo-data demo-model clean
 
 all: build
 
@@ -33,6 +33,30 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+## The whole suite under AddressSanitizer (own build folder, .build-asan).
+test-asan: deps
+	$(SWIFT) build --build-tests -Xswiftc -sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --scratch-path .build-asan
+
+## Fuzz the parsers of outside files and the shell's command line with libFuzzer, each
+## target for FUZZ_SECONDS on its seed corpus (Fuzz/Corpus/NAME). New inputs go to
+## .build-fuzz/corpus/NAME, crashes to .build-fuzz/crashes/NAME-*; a crash fails the run.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := FuzzSessionFile FuzzModelFile FuzzParams FuzzShellCommand
+fuzz: deps
+	@for t in $(FUZZ_TARGETS); do \
+	  GRU4REC_FUZZ=1 $(SWIFT) build -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address --product $$t || exit 1; \
+	done
+	@mkdir -p .build-fuzz/crashes
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus/$$t; \
+	  echo "==> $$t for $(FUZZ_SECONDS)s"; \
+	  ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -timeout=20 \
+	    -artifact_prefix=.build-fuzz/crashes/$$t- .build-fuzz/corpus/$$t Fuzz/Corpus/$$t > .build-fuzz/$$t.log 2>&1; \
+	  rc=$$?; tail -n 3 .build-fuzz/$$t.log; \
+	  if [ $$rc -ne 0 ]; then echo "$$t failed (exit $$rc): see .build-fuzz/$$t.log and .build-fuzz/crashes/"; exit 1; fi; \
+	done
 
 ## The main job: the shell on the bundled demo model.
 run: release

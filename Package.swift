@@ -16,6 +16,7 @@
 //   GRU4RecTestSupport                  helpers shared by the test targets.
 //
 // Only `Sources/GRU4Rec/Kernels/BLAS.swift` imports CBLAS (or Accelerate).
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -84,3 +85,22 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// MARK: Fuzz targets (only when GRU4REC_FUZZ=1)
+// libFuzzer executables over the parsers of files from elsewhere and the shell's command
+// line; `make fuzz` builds them with `-sanitize=fuzzer,address` into .build-fuzz and runs
+// each on its seed corpus (Fuzz/Corpus/NAME). They are never part of the normal build.
+if ProcessInfo.processInfo.environment["GRU4REC_FUZZ"] == "1" {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzSessionFile", ["GRU4Rec"]),
+        ("FuzzModelFile", ["GRU4Rec"]),
+        ("FuzzParams", ["GRU4Rec"]),
+        ("FuzzShellCommand", ["GRU4Rec", "GRU4RecShell", "GRU4RecTestSupport"]),
+    ]
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: dependencies + ["FuzzDriver"], path: "Fuzz/Targets/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

@@ -136,7 +136,8 @@ struct CLITests {
         #expect(r0.code == 0, "\(r0.err)")
         guard let bin = builtProductPath("gru4rec") else { return }
         let running = try RunningCommand(bin, ["train", train, "--output", resumed] + args)
-        let log = dir + "/resumed.log.jsonl"
+        // The run's records wait beside the checkpoint until the model is saved.
+        let log = dir + "/resumed.checkpoint.log.jsonl"
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: log, encoding: .utf8), text.contains("\"type\":\"epoch\"") { break }
@@ -157,8 +158,12 @@ struct CLITests {
         #expect(r2.code == 0, "\(r2.err)")
         let a = try GRU4RecModel.load(from: straight).model, b = try GRU4RecModel.load(from: resumed).model
         for spec in a.parameters.specs { #expect(a.parameters.values(spec.name) == b.parameters.values(spec.name), "\(spec.name)") }
+        // The saved model's log holds the whole run (one start, 40 epochs, one end); the run log is gone.
+        let records = try TrainingLog.read(path: dir + "/resumed.log.jsonl")
+        #expect(records.filter { if case .start = $0 { return true } else { return false } }.count == 1)
+        #expect(records.filter { if case .epoch = $0 { return true } else { return false } }.count == 40)
+        #expect(!FileManager.default.fileExists(atPath: log))
         // The recorded training time is the sum of the logged epochs' times, the interrupted part included.
-        let records = try TrainingLog.read(path: log)
         var epochSeconds = 0.0
         for case let .epoch(_, _, _, _, seconds, _, _) in records { epochSeconds += seconds }
         let facts = try GRU4RecModel.load(from: resumed).facts

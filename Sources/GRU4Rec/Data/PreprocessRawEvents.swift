@@ -54,8 +54,9 @@ struct PreprocessRawEvents {
         let itemFilterStep = UInt8(sessionPattern == nil ? 1 : 2)
         let minimumFirstStep = itemFilterStep + (itemPattern == nil ? 0 : 1)
 
-        var sessionLookup: [String: Int32] = [:]
-        var itemLookup: [String: Int32] = [:]
+        // Ids are compared as bytes (ExactKey) and must be UTF-8, as in SessionData.load.
+        var sessionLookup: [ExactKey: Int32] = [:]
+        var itemLookup: [ExactKey: Int32] = [:]
         var sessionDropped: [Bool] = []
         var itemKept: [Bool] = []
         var nameLookup: [String: Int32] = [:]
@@ -77,25 +78,25 @@ struct PreprocessRawEvents {
         }
 
         let rows = try reader.forEachRow { row in
-            let sessionID = row.string(sessionColumn)
+            let sessionID = try row.validString(sessionColumn)
             let session: Int32
-            if let known = sessionLookup[sessionID] {
+            if let known = sessionLookup[ExactKey(sessionID)] {
                 session = known
             } else {
                 try checkID(sessionID, column: columns.session, line: row.lineNumber)
                 session = Int32(raw.sessionKeys.count)
-                sessionLookup[sessionID] = session
+                sessionLookup[ExactKey(sessionID)] = session
                 raw.sessionKeys.append(sessionID)
                 sessionDropped.append(sessionPattern.map { matches($0, sessionID) } ?? false)
             }
-            let itemID = row.string(itemColumn)
+            let itemID = try row.validString(itemColumn)
             let item: Int32
-            if let known = itemLookup[itemID] {
+            if let known = itemLookup[ExactKey(itemID)] {
                 item = known
             } else {
                 try checkID(itemID, column: columns.item, line: row.lineNumber)
                 item = Int32(raw.itemKeys.count)
-                itemLookup[itemID] = item
+                itemLookup[ExactKey(itemID)] = item
                 raw.itemKeys.append(itemID)
                 itemKept.append(itemPattern.map { matches($0, itemID) } ?? true)
                 itemNameCounts.append([])

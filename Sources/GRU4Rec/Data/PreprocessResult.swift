@@ -11,10 +11,9 @@ public struct PreprocessResult: Sendable {
     /// Things that look wrong but are not errors, e.g. times that look like milliseconds.
     public var warnings: [String]
 
-    /// Writes every file into `directory` (created if missing), each atomically.
-    ///
-    /// If one file cannot be written, the files this call already wrote are removed
-    /// again, so the directory never holds a mix of this run's files and older ones.
+    /// Writes every file into `directory` (created if missing), all-or-nothing: every
+    /// file goes to a temporary first and they are renamed into place only when all are
+    /// complete, so a full disk leaves the previous files as they were.
     /// - Returns: the paths written.
     /// - Throws: `InputError` naming the directory or the file that failed.
     @discardableResult
@@ -35,18 +34,9 @@ public struct PreprocessResult: Sendable {
                     hint: "check that the parent directory exists and is writable")
             }
         }
-        var written: [String] = []
-        for file in files {
-            let path = (directory as NSString).appendingPathComponent(file.name)
-            do {
-                try writeFileAtomically(file.bytes, to: path)
-            } catch {
-                for done in written { try? FileManager.default.removeItem(atPath: done) }
-                throw error
-            }
-            written.append(path)
-        }
-        return written
+        let outputs = files.map { (bytes: $0.bytes, path: (directory as NSString).appendingPathComponent($0.name)) }
+        try writeFilesAtomically(outputs)
+        return outputs.map(\.path)
     }
 }
 

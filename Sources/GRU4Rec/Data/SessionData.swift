@@ -62,7 +62,7 @@ public struct SessionData: Sendable {
         precondition(sessionKeys.count == itemKeys.count && itemKeys.count == times.count)
         var cat = catalog ?? ItemCatalog(ids: [])
         let growing = catalog == nil
-        var sessionIndex: [String: Int] = [:]
+        var sessionIndex: [ExactKey: Int] = [:]
         var sessionNames: [String] = []
         var eventSession: [Int32] = []
         var eventItem: [Int32] = []
@@ -83,12 +83,12 @@ public struct SessionData: Sendable {
                 dropped += 1
                 continue
             }
-            let key = sessionKeys[e]
+            let key = ExactKey(sessionKeys[e])
             let s: Int
             if let known = sessionIndex[key] { s = known } else {
                 s = sessionNames.count
                 sessionIndex[key] = s
-                sessionNames.append(key)
+                sessionNames.append(sessionKeys[e])
             }
             eventSession.append(Int32(s))
             eventItem.append(Int32(item))

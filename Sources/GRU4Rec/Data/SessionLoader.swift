@@ -26,17 +26,20 @@ extension SessionData {
         let ii = try reader.columnIndex(named: columns.item, hint: "name the item column with --item-col")
         let ti = try reader.columnIndex(named: columns.time, hint: "name the time column with --time-col")
         var sessionKeys: [String] = [], itemKeys: [String] = [], times: [Double] = []
-        var internedSessions: [String: String] = [:]
-        var internedItems: [String: String] = [:]
+        // Ids are compared as bytes (ExactKey) and must be UTF-8: invalid bytes are an error
+        // naming the line, never replaced by U+FFFD (which would merge distinct ids).
+        var internedSessions: [ExactKey: String] = [:]
+        var internedItems: [ExactKey: String] = [:]
         let rows = try reader.forEachRow { row in
             let t = try row.double(ti)
-            let s = row.string(si), i = row.string(ii)
+            let s = try row.validString(si), i = try row.validString(ii)
             guard !s.isEmpty, !i.isEmpty else {
                 throw InputError(path: path, line: row.lineNumber, message: "empty \(s.isEmpty ? columns.session : columns.item) field",
                                  hint: "every event needs a session id and an item id")
             }
-            if let known = internedSessions[s] { sessionKeys.append(known) } else { internedSessions[s] = s; sessionKeys.append(s) }
-            if let known = internedItems[i] { itemKeys.append(known) } else { internedItems[i] = i; itemKeys.append(i) }
+            let sk = ExactKey(s), ik = ExactKey(i)
+            if let known = internedSessions[sk] { sessionKeys.append(known) } else { internedSessions[sk] = s; sessionKeys.append(s) }
+            if let known = internedItems[ik] { itemKeys.append(known) } else { internedItems[ik] = i; itemKeys.append(i) }
             times.append(t)
         }
         guard rows > 0 else {

@@ -51,6 +51,24 @@ public struct DelimitedRow {
         String(decoding: self[index], as: UTF8.self)
     }
 
+    /// Field `index` as a `String`, which must be valid UTF-8.
+    /// - Throws: `InputError` naming the line, the column and the offset of the first bad byte.
+    public func validString(_ index: Int) throws -> String {
+        let bytes = self[index]
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        // The first byte that does not start a valid sequence.
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) { offset += UTF8.width(scalar) }
+        offset = min(offset, bytes.count - 1)
+        let column = index < context.header.count ? "column \"\(context.header[index])\"" : "column \(index + 1)"
+        throw InputError(
+            path: context.path, line: lineNumber,
+            message: "\(column) (field \(index + 1)) is not valid UTF-8 (bad byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) at byte \(offset + 1) of the field)",
+            hint: "ids are text: convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)")
+    }
+
     /// Field `index` as an integer: digits with an optional sign, optional spaces around.
     /// - Throws: `InputError` naming the line, the column and the text found.
     public func int(_ index: Int) throws -> Int {

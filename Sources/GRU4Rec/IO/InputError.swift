@@ -26,13 +26,16 @@ public struct InputError: Error, CustomStringConvertible, Equatable, Sendable {
         self.hint = hint
     }
 
-    /// `path:line: message`, then `  hint: ...` on a second line; the line number and
+    /// `path:line: message`, then `  hint: ...` on a second line (control characters
+    /// escaped); the line number and
     /// the hint are left out when they are `nil`.
     public var description: String {
-        var text = path
+        // Paths and messages can quote bytes of a hostile file: control characters are
+        // escaped so they cannot drive the terminal.
+        var text = escapingControlCharacters(path)
         if let line { text += ":\(line)" }
-        text += ": " + message
-        if let hint { text += "\n  hint: " + hint }
+        text += ": " + escapingControlCharacters(message, keepNewlines: true)
+        if let hint { text += "\n  hint: " + escapingControlCharacters(hint, keepNewlines: true) }
         return text
     }
 }

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A safetensors file loaded into memory and fully validated.
 ///
 /// The format (Hugging Face safetensors): an 8-byte little-endian header length `N`;
@@ -64,8 +72,75 @@ public struct SafeTensorsFile: Sendable {
 
     /// Reads and validates the file at `path`.
     /// - Throws: `InputError` if the file cannot be read or is not a valid safetensors file.
+    ///
+    /// Reads the 8-byte header length and the header first, then only the data the
+    /// header describes (one byte more tells trailing bytes apart), so an endless or
+    /// huge file (`/dev/zero`, a pipe) is refused without being read whole.
     public init(contentsOf path: String) throws {
-        try self.init(bytes: readWholeFile(path), path: path)
+        try self.init(bytes: Self.readDescribedBytes(path), path: path)
+    }
+
+    /// The bytes of the file at `path`, at most as many as its header describes plus one.
+    private static func readDescribedBytes(_ path: String) throws -> [UInt8] {
+        let fd = try openForReading(path)
+        defer { close(fd) }
+        let corruptHint = "the file is damaged or not a safetensors file; write it again"
+        var bytes = try readUpTo(fd, count: 8, path: path)
+        guard bytes.count == 8 else { return bytes }  // "too short", reported by init(bytes:)
+        var headerLength: UInt64 = 0
+        for i in (0..<8).reversed() { headerLength = headerLength << 8 | UInt64(bytes[i]) }
+        guard headerLength <= UInt64(maximumHeaderLength) else { return bytes }  // reported by init(bytes:)
+        bytes += try readUpTo(fd, count: Int(headerLength), path: path)
+        guard bytes.count == 8 + Int(headerLength) else { return bytes }  // truncated: reported by init(bytes:)
+        // The largest end offset of any tensor is the size of the data section.
+        var dataCount = 0
+        if let header = try? bytes.withUnsafeBufferPointer({ try JSONParser.parse(UnsafeBufferPointer(rebasing: $0[8...])) }),
+           case .object(let entries) = header {
+            for (name, entry) in entries where name != "__metadata__" {
+                if case .object(let fields) = entry, case .array(let offsets)? = fields["data_offsets"], offsets.count == 2,
+                   case .integer(let end) = offsets[1], end > dataCount {
+                    dataCount = end
+                }
+            }
+        } else {
+            return bytes  // not a JSON object: reported by init(bytes:)
+        }
+        let available = ResourceLimits.physicalMemory
+        if available > 0 && dataCount > available {
+            throw InputError(path: path, message: "the header describes \(ResourceLimits.formatBytes(dataCount)) of tensor data, "
+                             + "more than this machine's memory (\(ResourceLimits.formatBytes(available)))", hint: corruptHint)
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG {
+            let fileSize = Int(info.st_size)
+            if fileSize < bytes.count + dataCount {
+                throw InputError(path: path, message: "the header describes \(dataCount) bytes of tensor data, but the file "
+                                 + "has only \(max(0, fileSize - bytes.count)) after the header",
+                                 hint: "the file is truncated; write it again")
+            }
+        }
+        bytes += try readUpTo(fd, count: dataCount + 1, path: path)
+        return bytes
+    }
+
+    /// Reads until `count` bytes or the end of the file.
+    private static func readUpTo(_ fd: Int32, count: Int, path: String) throws -> [UInt8] {
+        var readError: Error?
+        let bytes = [UInt8](unsafeUninitializedCapacity: max(count, 0)) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            do {
+                while initialized < buffer.count {
+                    let n = try readSome(fd, into: base + initialized, count: buffer.count - initialized, path: path)
+                    if n == 0 { break }
+                    initialized += n
+                }
+            } catch {
+                readError = error
+            }
+        }
+        if let readError { throw readError }
+        return bytes
     }
 
     /// Validates `bytes` as the content of a safetensors file; `path` is used in errors.

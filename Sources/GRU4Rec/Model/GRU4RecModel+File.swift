@@ -86,31 +86,62 @@ extension GRU4RecModel {
             throw fail("metadata 'hyperparameters' is missing or not a JSON object")
         }
         let hp: Hyperparameters
-        do { hp = try Hyperparameters(json: hpObject) } catch {
+        do {
+            hp = try Hyperparameters(json: hpObject)
+            try hp.validateSizes()
+        } catch {
             throw fail("invalid hyperparameters in the model: \(error)")
         }
         guard let itemsText = meta["items"], let ids = try? JSONSerialization.jsonObject(with: Data(itemsText.utf8)) as? [String] else {
             throw fail("metadata 'items' is missing or not a JSON array of strings")
         }
-        guard Set(ids).count == ids.count else { throw fail("metadata 'items' lists an item id twice") }
+        guard Set(ids.map(ExactKey.init)).count == ids.count else { throw fail("metadata 'items' lists an item id twice") }
         let support = try file.int64s("item_support")
         guard support.count == ids.count else {
             throw fail("item_support has \(support.count) entries but the model lists \(ids.count) items")
         }
+        guard support.allSatisfy({ $0 >= 0 && $0 <= Int64(Int32.max) * 1024 }) else {
+            throw fail("item_support holds a negative or absurd event count", "the file is damaged; train the model again")
+        }
+        // The metadata must describe the tensors in the file before anything is
+        // allocated from it: the file's own tensors bound every size.
+        try checkTensors(of: file, against: layout(hp, itemCount: ids.count), hp: hp, items: ids.count)
         let model = GRU4RecModel(hyperparameters: hp, catalog: ItemCatalog(ids: ids), itemSupport: support.map { Int($0) })
         for spec in model.parameters.specs {
-            guard let info = file.info(spec.name) else {
-                throw fail("tensor '\(spec.name)' is missing", "the file does not match its own configuration (layers \(hp.layers), \(hp.inputMode.rawValue) input)")
+            let values = try file.floats(spec.name)
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw fail("tensor '\(spec.name)' holds a non-finite value (\(values[bad]) at element \(bad)): the model is broken",
+                           "the training that wrote it diverged; train again with a lower learning rate")
             }
-            guard info.shape == spec.shape else {
-                throw fail("tensor '\(spec.name)' has shape \(info.shape), expected \(spec.shape) for \(ids.count) items and layers \(hp.layers)")
-            }
-            guard info.dtype == .f32 else { throw fail("tensor '\(spec.name)' has dtype \(info.dtype.rawValue), expected F32") }
-            model.parameters.setValues(spec.name, try file.floats(spec.name))
+            model.parameters.setValues(spec.name, values)
         }
         var facts = TrainingFacts()
         if let t = meta["training"], let f = try? JSONDecoder().decode(TrainingFacts.self, from: Data(t.utf8)) { facts = f }
         return (model, facts, file)
+    }
+}
+
+extension GRU4RecModel {
+    /// Checks that `file` holds every tensor of `layout` (as F32, with exactly that
+    /// shape), so that the hyperparameters in the metadata agree with the tensors.
+    static func checkTensors(of file: SafeTensorsFile, against layout: [(String, [Int], UpdateKind)],
+                             hp: Hyperparameters, items: Int) throws {
+        let path = file.path
+        for (name, shape, _) in layout {
+            guard let info = file.info(name) else {
+                throw InputError(path: path, message: "tensor '\(name)' is missing",
+                                 hint: "the file does not match its own configuration (layers \(hp.layers), \(hp.inputMode.rawValue) input)")
+            }
+            guard info.shape == shape else {
+                throw InputError(path: path, message: "tensor '\(name)' has shape \(info.shape), but the metadata (layers "
+                                 + "\(hp.layers.map(String.init).joined(separator: "/")), \(hp.inputMode.rawValue) input, \(items) items) "
+                                 + "needs \(shape)",
+                                 hint: "the file's metadata and tensors disagree: the file is damaged; train the model again")
+            }
+            guard info.dtype == .f32 else {
+                throw InputError(path: path, message: "tensor '\(name)' has dtype \(info.dtype.rawValue), expected F32")
+            }
+        }
     }
 }
 

@@ -93,7 +93,7 @@ extension Hyperparameters {
     /// A JSON value as the text ``set(_:to:)`` reads: strings as they are,
     /// numbers in their shortest form (a float's own text), booleans as
     /// `true`/`false`, arrays of integers as `100/100`.
-    static func text(of value: JSONValue, key: String) throws -> String {
+    package static func text(of value: JSONValue, key: String) throws -> String {
         switch value {
         case .string(let s): return s
         case .integer(let i): return String(i)

@@ -136,9 +136,10 @@ public struct Hyperparameters: Equatable, Sendable {
     /// Sets one hyperparameter from its reference name and a textual value.
     /// Layers are written `100/100` (the reference's form) or `100,100` / `[100,100]`.
     public mutating func set(_ key: String, to rawValue: String) throws {
+        try Self.checkLengths(key: key, value: rawValue)
         let value = rawValue.trimmingCharacters(in: .whitespaces)
         func bad(_ expected: String) -> HyperparameterError {
-            HyperparameterError.invalidValue(key: key, value: value, expected: expected)
+            HyperparameterError.invalidValue(key: key, value: truncatedForMessage(value), expected: expected)
         }
         func int(_ min: Int = 0) throws -> Int {
             guard let v = Int(value), v >= min else { throw bad("an integer >= \(min)") }
@@ -211,7 +212,7 @@ public struct Hyperparameters: Equatable, Sendable {
     public mutating func apply(parameterString: String) throws {
         for pair in parameterString.split(separator: ",") where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let eq = pair.firstIndex(of: "=") else {
-                throw HyperparameterError.malformed(String(pair), hint: "write key=value pairs separated by commas, e.g. loss=bpr-max,layers=100/100")
+                throw HyperparameterError.malformed(truncatedForMessage(String(pair)), hint: "write key=value pairs separated by commas, e.g. loss=bpr-max,layers=100/100")
             }
             try set(String(pair[..<eq]).trimmingCharacters(in: .whitespaces), to: String(pair[pair.index(after: eq)...]))
         }
@@ -240,6 +241,7 @@ public struct Hyperparameters: Equatable, Sendable {
     /// (One-hot input with several layers is allowed: the reference crashes there; here
     /// layer 0's output feeds the next layer.)
     public func validate() throws {
+        try validateSizes()
         if nSample == 0 && loss != .crossEntropy && batchSize < 2 {
             throw HyperparameterError.invalidCombination("a ranking loss needs negatives: set n_sample > 0 or batch_size >= 2")
         }

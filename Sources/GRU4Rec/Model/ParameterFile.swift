@@ -16,16 +16,18 @@ public enum ParameterFile {
 
     /// Applies `--params` (a path or a parameter string) to `hp`.
     public static func apply(_ params: String, to hp: inout Hyperparameters) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: params, isDirectory: &isDirectory) else {
+        var info = stat()
+        guard stat(params, &info) == 0 else {
             if params.hasSuffix(".py") || params.hasSuffix(".json") {
                 throw InputError(path: params, message: "no such parameter file", hint: "check the path")
             }
             return try hp.apply(parameterString: params)
         }
-        guard !isDirectory.boolValue else {
-            throw InputError(path: params, message: "is a directory, not a parameter file",
-                             hint: "give a JSON, Python (OrderedDict) or key=value file, or a 'k=v,k=v' string")
+        let hint = "give a JSON, Python (OrderedDict) or key=value file, or a 'k=v,k=v' string"
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: throw InputError(path: params, message: "--params names a directory", hint: hint)
+        case S_IFREG: break
+        default: throw InputError(path: params, message: "--params names a device or pipe, not a file", hint: hint)
         }
         let text = try read(params)
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -28,10 +28,51 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// The closest candidate within a small edit distance, if any.
+///
+/// Bounded work: words longer than ``closestMatchMaximumLength`` characters get no
+/// suggestion, and candidates whose length differs by more than the allowed distance
+/// (a lower bound of the distance) are skipped without computing it.
 public func closestMatch(_ word: String, in candidates: [String]) -> String? {
-    let scored = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
-    guard let (best, d) = scored, d <= max(2, word.count / 3) else { return nil }
-    return best
+    let length = word.count
+    guard length <= closestMatchMaximumLength else { return nil }
+    let allowed = max(2, length / 3)
+    var best: (String, Int)?
+    for candidate in candidates {
+        guard abs(candidate.count - length) <= allowed else { continue }
+        let d = editDistance(word, candidate)
+        if d <= allowed && d < (best?.1 ?? Int.max) { best = (candidate, d) }
+    }
+    return best?.0
+}
+
+/// Words longer than this get no "did you mean" suggestion (the edit distance is quadratic).
+public let closestMatchMaximumLength = 200
+
+/// `text` with control characters (C0, DEL, C1) written as `\u{1B}`, so that text from
+/// a file cannot drive the terminal when it is echoed in a message. Newlines stay when
+/// `keepNewlines` is true (messages use them before a hint).
+public func escapingControlCharacters(_ text: String, keepNewlines: Bool = false) -> String {
+    guard text.unicodeScalars.contains(where: { isControl($0) && !(keepNewlines && $0 == "\n") }) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        if isControl(scalar) && !(keepNewlines && scalar == "\n") {
+            out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+        } else {
+            out.append(scalar)
+        }
+    }
+    return String(out)
+}
+
+private func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+}
+
+/// `text` cut to `limit` characters, with how much was left out, for echoing values
+/// the user gave (a 50 MB option value is not printed back whole).
+public func truncatedForMessage(_ text: String, limit: Int = 80) -> String {
+    guard text.utf8.count > limit else { return text }
+    return String(text.prefix(limit)) + "... (\(text.utf8.count) bytes)"
 }
 
 /// Text from input echoed in a message: at most 60 characters, control

@@ -22,12 +22,15 @@ public struct TrainerCheckpointInfo: Codable, Equatable, Sendable {
     public var epochSeconds: Double
     /// Caller-defined extras (early-stopping bookkeeping, ...).
     public var extras: [String: Double]
+    /// What the checkpoint was trained on; `--resume` refuses other data.
+    public var data: TrainingDataFingerprint?
 
     enum CodingKeys: String, CodingKey {
         case completedEpochs = "completed_epochs", batcher, hiddenRows = "hidden_rows"
         case samplerRefillState = "sampler_refill_state", samplerPosition = "sampler_position"
         case dropoutState = "dropout_state", optimizerSteps = "optimizer_steps", epochLossSum = "epoch_loss_sum"
         case epochBatches = "epoch_batches", epochEvents = "epoch_events", epochSeconds = "epoch_seconds", extras
+        case data = "training_data"
     }
 }
 
@@ -49,7 +52,7 @@ extension Trainer {
             samplerRefillState: sampler.refillState.stateWords, samplerPosition: sampler.position,
             dropoutState: step.dropoutState.stateWords, optimizerSteps: step.optimizer.stepCount,
             epochLossSum: epochLossSum, epochBatches: epochBatches, epochEvents: epochEvents, epochSeconds: epochSeconds,
-            extras: extras)
+            extras: extras, data: TrainingDataFingerprint(data, file: trainingFile))
         let json = String(decoding: try JSONEncoder.sorted.encode(info), as: UTF8.self)
         try model.save(to: path, facts: facts, extraTensors: tensors, extraMetadata: ["checkpoint": json])
     }
@@ -63,12 +66,23 @@ extension Trainer {
             throw InputError(path: file.path, message: "not a training checkpoint (no 'checkpoint' metadata)",
                              hint: "--resume takes the .checkpoint.safetensors file written during training")
         }
-        var best: ParameterStore? = nil
-        if file.contains("best/\(model.parameters.specs[0].name)") { best = ParameterStore(sameLayoutAs: model.parameters) }
+        // Everything is checked before anything is changed: a bad checkpoint leaves the
+        // trainer as it was.
+        try validate(info, file: file)
+        let hasBest = file.contains("best/\(model.parameters.specs[0].name)")
+        let best: ParameterStore? = hasBest ? ParameterStore(sameLayoutAs: model.parameters) : nil
         for spec in model.parameters.specs {
-            step.optimizer.acc.setValues(spec.name, try file.floats("opt/acc/\(spec.name)"))
-            if let mom = step.optimizer.mom { mom.setValues(spec.name, try file.floats("opt/mom/\(spec.name)")) }
-            if let best { best.setValues(spec.name, try file.floats("best/\(spec.name)")) }
+            step.optimizer.acc.setValues(spec.name, try checkedFloats(file, "opt/acc/\(spec.name)", shape: spec.shape))
+            if let mom = step.optimizer.mom {
+                mom.setValues(spec.name, try checkedFloats(file, "opt/mom/\(spec.name)", shape: spec.shape))
+            }
+            if let best { best.setValues(spec.name, try checkedFloats(file, "best/\(spec.name)", shape: spec.shape)) }
+        }
+        var hidden: [[Float]] = []
+        if info.batcher != nil {
+            for (l, h) in model.layers.enumerated() {
+                hidden.append(try checkedFloats(file, "hidden/\(l)", shape: [info.hiddenRows, h]))
+            }
         }
         step.optimizer.stepCount = info.optimizerSteps
         step.dropoutState = SeededGenerator(state: info.dropoutState)
@@ -81,13 +95,106 @@ extension Trainer {
         if let state = info.batcher {
             let hp = model.hyperparameters
             batcher = SessionBatcher(data: data, batchSize: hp.batchSize, stopBelowTwoRows: hp.nSample == 0, state: state)
-            for l in 0..<model.layers.count {
-                step.setHiddenState(layer: l, rows: info.hiddenRows, try file.floats("hidden/\(l)"))
+            for (l, values) in hidden.enumerated() {
+                step.setHiddenState(layer: l, rows: info.hiddenRows, values)
             }
             step.restoreRows(info.hiddenRows)
         } else {
             batcher = nil
         }
         return (best, info.extras)
+    }
+
+    /// The tensor `name` of the checkpoint, which must have `shape` and finite values.
+    private func checkedFloats(_ file: SafeTensorsFile, _ name: String, shape: [Int]) throws -> [Float] {
+        guard let info = file.info(name) else {
+            throw InputError(path: file.path, message: "checkpoint tensor '\(name)' is missing",
+                             hint: "the checkpoint is damaged; train again without --resume")
+        }
+        guard info.shape == shape else {
+            throw InputError(path: file.path, message: "checkpoint tensor '\(name)' has shape \(info.shape), expected \(shape)",
+                             hint: "the checkpoint is damaged; train again without --resume")
+        }
+        let values = try file.floats(name)
+        guard values.count == ResourceLimits.product(shape), values.allSatisfy({ $0.isFinite }) else {
+            throw InputError(path: file.path, message: "checkpoint tensor '\(name)' holds NaN or infinite values",
+                             hint: "the checkpoint is damaged; train again without --resume")
+        }
+        return values
+    }
+
+    /// Checks every field of a checkpoint against the model and the training data
+    /// (ranges, counts and consistency), with checks that stay in release builds.
+    /// - Throws: `InputError` naming the checkpoint and the field.
+    func validate(_ info: TrainerCheckpointInfo, file: SafeTensorsFile) throws {
+        let path = file.path
+        func bad(_ field: String, _ problem: String) -> InputError {
+            InputError(path: path, message: "checkpoint field '\(field)' \(problem)",
+                       hint: "the checkpoint is damaged or was edited; train again without --resume")
+        }
+        if let saved = info.data {
+            let current = TrainingDataFingerprint(data, file: trainingFile)
+            if !saved.matches(current) {
+                throw InputError(
+                    path: trainingFile ?? path,
+                    message: "this is not the data the checkpoint was trained on: the checkpoint belongs to "
+                        + "\(saved.file ?? "another file") (\(saved.events) events in \(saved.sessions) sessions), "
+                        + "this file has \(current.events) events in \(current.sessions) sessions"
+                        + (saved.events == current.events && saved.sessions == current.sessions ? " in another order or with other items" : ""),
+                    hint: "resume with \(saved.file ?? "the training file the run started on"), or train without --resume")
+            }
+        }
+        let hp = model.hyperparameters
+        guard (0...ResourceLimits.maximumEpochs).contains(info.completedEpochs) else {
+            throw bad("completed_epochs", "is \(info.completedEpochs), expected 0...\(ResourceLimits.maximumEpochs)")
+        }
+        guard info.samplerRefillState.count == 4 else { throw bad("sampler_refill_state", "must hold 4 words, found \(info.samplerRefillState.count)") }
+        guard info.dropoutState.count == 4 else { throw bad("dropout_state", "must hold 4 words, found \(info.dropoutState.count)") }
+        guard (0...sampler.vectorsPerStore).contains(info.samplerPosition) else {
+            throw bad("sampler_position", "is \(info.samplerPosition), expected 0...\(sampler.vectorsPerStore)")
+        }
+        guard info.optimizerSteps >= 0 else { throw bad("optimizer_steps", "is negative (\(info.optimizerSteps))") }
+        guard info.epochLossSum.isFinite else { throw bad("epoch_loss_sum", "is not a finite number") }
+        guard info.epochBatches >= 0, info.epochEvents >= 0 else { throw bad("epoch_batches", "or epoch_events is negative") }
+        guard info.epochSeconds.isFinite, info.epochSeconds >= 0 else { throw bad("epoch_seconds", "is not a non-negative number") }
+        for (key, value) in info.extras where !(value.isFinite && abs(value) <= 1e15) {
+            throw bad("extras.\(key)", "is not a finite number of sane size")
+        }
+        guard let state = info.batcher else {
+            guard info.hiddenRows == 0 else { throw bad("hidden_rows", "is \(info.hiddenRows) between epochs, expected 0") }
+            return
+        }
+        guard (0...hp.batchSize).contains(info.hiddenRows) else {
+            throw bad("hidden_rows", "is \(info.hiddenRows), expected 0...\(hp.batchSize) (batch_size)")
+        }
+        let rows = state.rowSession.count
+        guard rows <= hp.batchSize else { throw bad("batcher.rowSession", "has \(rows) rows, more than batch_size \(hp.batchSize)") }
+        guard state.cursor.count == rows else { throw bad("batcher.cursor", "has \(state.cursor.count) entries, expected \(rows)") }
+        guard state.pendingReset.count == rows else { throw bad("batcher.pendingReset", "has \(state.pendingReset.count) entries, expected \(rows)") }
+        guard state.pendingPrevious.count == rows else {
+            throw bad("batcher.pendingPrevious", "has \(state.pendingPrevious.count) entries, expected \(rows)")
+        }
+        guard state.pendingPrevious.allSatisfy({ (0..<hp.batchSize).contains($0) }) else {
+            throw bad("batcher.pendingPrevious", "names a row outside 0..<\(hp.batchSize)")
+        }
+        let sessions = data.sessionCount
+        guard (0...sessions + hp.batchSize).contains(state.next) else {
+            throw bad("batcher.next", "is \(state.next), expected 0...\(sessions + hp.batchSize)")
+        }
+        if state.finished { return }
+        var shortest = Int.max
+        for k in 0..<rows {
+            let s = state.rowSession[k]
+            guard (0..<sessions).contains(s) else { throw bad("batcher.rowSession", "names session \(s), the data has \(sessions)") }
+            let length = data.sessionLength(s)
+            guard (0..<length).contains(state.cursor[k]) else {
+                throw bad("batcher.cursor", "is \(state.cursor[k]) in session \(s) of \(length) events")
+            }
+            shortest = min(shortest, length - state.cursor[k])
+        }
+        let maximumSteps = rows == 0 ? 0 : max(0, shortest - 1)
+        guard (0...maximumSteps).contains(state.stepsLeft) else {
+            throw bad("batcher.stepsLeft", "is \(state.stepsLeft), expected 0...\(maximumSteps) for the rows' sessions")
+        }
     }
 }

@@ -35,11 +35,15 @@ public struct EpochSummary: Sendable {
 public enum TrainingError: Error, CustomStringConvertible {
     case notANumber(epoch: Int, batch: Int)
     case noTransitions
+    /// A parameter holds NaN or infinity after an epoch (the loss stayed finite).
+    case nonFiniteParameter(name: String, epoch: Int)
 
     public var description: String {
         switch self {
         case let .notANumber(e, b):
             return "the loss became NaN in epoch \(e), mini-batch \(b)\n  hint: lower the learning rate, or use a smaller bpreg / logq"
+        case let .nonFiniteParameter(name, e):
+            return "parameter \(name) holds NaN or infinity after epoch \(e); training stopped (the last checkpoint is kept)\n  hint: lower the learning rate, or set grad_clip"
         case .noTransitions:
             return "the training data has no session with two or more events: nothing to learn from\n  hint: check the session and item columns, and that sessions are not all of length 1"
         }
@@ -60,6 +64,9 @@ public final class Trainer {
     public var sampler: NegativeSampler
     /// Completed epochs.
     public var completedEpochs = 0
+    /// The training file as the user named it, recorded in checkpoints so `--resume`
+    /// can say which file a checkpoint belongs to.
+    public var trainingFile: String?
     var batcher: SessionBatcher?
     /// Σ of the epoch's step losses.
     var epochLossSum = 0.0
@@ -126,6 +133,9 @@ public final class Trainer {
             }
         }
         epochSeconds += elapsed()
+        if let name = model.parameters.firstNonFiniteTensor() {
+            throw TrainingError.nonFiniteParameter(name: name, epoch: completedEpochs + 1)
+        }
         batcher = nil
         completedEpochs += 1
         return EpochSummary(epoch: completedEpochs, meanLoss: epochBatches > 0 ? epochLossSum / Double(epochBatches) : 0,

@@ -8,7 +8,10 @@ import Foundation
 ///     {"type":"end","epochs":3,"kept_epoch":3,"time":"..."}
 ///
 /// The log sits beside the model (`MODEL.safetensors` -> `MODEL.log.jsonl`).
-/// Continued training appends to it, so it is the model's whole history.
+/// Continued training appends to it, so it is the model's whole history. While a run
+/// trains, its records go to the checkpoint's log (`MODEL.checkpoint.log.jsonl`) and
+/// join the model's log only when the model is saved (``TrainingLog/commitRun(from:to:)``),
+/// so a run that fails or is interrupted adds nothing to the history of the saved model.
 public enum TrainingLogRecord: Equatable, Sendable {
     case start(time: String, trainFile: String, events: Int, sessions: Int, items: Int, hyperparameters: [String: String])
     case batch(epoch: Int, batch: Int, events: Int, loss: Double, recentLoss: Double, eventsPerSecond: Double, elapsed: Double)
@@ -77,12 +80,16 @@ public enum TrainingLog {
             throw InputError(path: path, message: "cannot read the training log", hint: "logs are written beside the model by `gru4rec train`")
         }
         var out: [TrainingLogRecord] = []
-        for (k, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        for (k, line) in lines.enumerated() {
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
             do {
                 if let r = try TrainingLogRecord(jsonLine: text) { out.append(r) }
             } catch {
+                // A last line without its newline was cut by a crash or a full disk
+                // while it was written: the records before it are the history.
+                if k == lines.count - 1 { break }
                 throw InputError(path: path, line: k + 1, message: "not a JSON object with a 'type' key", hint: "the log is JSON Lines written by `gru4rec train`")
             }
         }
@@ -91,17 +98,32 @@ public enum TrainingLog {
 
     /// Appends records as lines (creating the file). Each call writes whole lines with one write.
     public static func append(_ records: [TrainingLogRecord], to path: String) throws {
-        let text = records.map { $0.jsonLine + "\n" }.joined()
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        try appendBytes(Array(records.map { $0.jsonLine + "\n" }.joined().utf8), to: path)
+    }
+
+    /// Appends `bytes` to the file at `path` (created if missing) with one write.
+    private static func appendBytes(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw InputError(path: path, message: "cannot open the training log for writing: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == bytes.count else {
             throw InputError(path: path, message: "could not write the training log: \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Appends the records of a finished run (the file at `runPath`, written beside the
+    /// checkpoint while training) to the model's log at `path`, in one write, and removes
+    /// the run's file. Records of a run whose model was never saved stay out of the
+    /// model's log. A cut last line of the run's file is left out.
+    public static func commitRun(from runPath: String, to path: String) throws {
+        guard var bytes = FileManager.default.contents(atPath: runPath).map(Array.init) else { return }
+        // Whole lines only, copied as they are (records of types this version does not know included).
+        while let last = bytes.last, last != UInt8(ascii: "\n") { bytes.removeLast() }
+        if !bytes.isEmpty { try appendBytes(bytes, to: path) }
+        try? FileManager.default.removeItem(atPath: runPath)
     }
 
     /// The current time as ISO 8601 (UTC).

@@ -109,19 +109,22 @@ struct Eval: ParsableCommand {
         options.cutoffs = try parseCutoffs(cutoffs).sorted()
         options.mode = mode
         options.batchSize = max(1, batchSize ?? EvaluationOptions.automaticBatchSize(items: items))
+        try ResourceLimits.checkEvaluationBatch(options.batchSize, items: items)
         options.recordRanks = records
         options.recordTopItems = ranksTopK
         return options
     }
 
-    /// Runs the evaluator with a progress display on stderr.
-    func run(_ s: Scorer, _ data: SessionData, _ options: EvaluationOptions, label: String = "evaluating") -> EvaluationResult {
+    /// Runs the evaluator with a progress display on stderr; metrics that only NaN or
+    /// infinite scores can give are an error naming the model.
+    func run(_ s: Scorer, _ data: SessionData, _ options: EvaluationOptions, label: String = "evaluating") throws -> EvaluationResult {
         let progress = ProgressReporter()
         let start = nowNanoseconds()
         let result = Evaluator(scorer: s.scorer).evaluate(data, options: options) { done, total in
             progress.update(label: label, done: done, total: total, detail: "", elapsed: Double(nowNanoseconds() - start) / 1e9)
         }
         if progress.interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        try requireSaneMetrics(result.flatMetrics, model: s.name)
         return result
     }
 
@@ -139,7 +142,7 @@ struct Eval: ParsableCommand {
         }
         let dimensions = try dimensions()
         let options = try options(items: s.catalog.count, records: ranks != nil || !dimensions.isEmpty)
-        let result = run(s, data, options)
+        let result = try run(s, data, options)
         let sliceStart = nowNanoseconds()
         var breakdowns: [EvaluationBreakdown] = []
         if let records = result.records {
@@ -182,8 +185,8 @@ struct Eval: ParsableCommand {
         let dimensions = try dimensions()
         // One batch size for both, so the two passes produce the same events in the same order.
         let options = try options(items: max(a.catalog.count, b.catalog.count), records: true)
-        let resultA = run(a, pair.a, options, label: "evaluating A")
-        let resultB = run(b, pair.b, options, label: "evaluating B")
+        let resultA = try run(a, pair.a, options, label: "evaluating A")
+        let resultB = try run(b, pair.b, options, label: "evaluating B")
         guard let recordsA = resultA.records, let recordsB = resultB.records else { return }
         let start = nowNanoseconds()
         let comparison = try PairedComparison(a: recordsA, b: recordsB, cutoffs: options.cutoffs, resamples: bootstrap, seed: seed)

@@ -60,6 +60,7 @@ struct Recommend: ParsableCommand {
         }
         if live.items.isEmpty { printError("warning: no known item in the session; recommending from a zero hidden state") }
         let top = live.topK(k, excluding: excludeSeen ? Set(live.items) : [])
+        try requireFiniteScores(top.map(\.score), model: model)
         if json {
             let o: [String: Any] = [
                 "session": live.items.map { m.catalog.ids[$0] }, "unknown": unknown,

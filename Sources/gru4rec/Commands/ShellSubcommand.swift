@@ -63,6 +63,16 @@ struct ShellSubcommand: ParsableCommand {
         return environment["HOME"].flatMap { $0.isEmpty ? nil : ($0 as NSString).appendingPathComponent(".gru4rec_history") }
     }
 
+    /// Screen sizes and preloaded steps are capped before anything is allocated from them.
+    func validate() throws {
+        guard (20...1000).contains(width), (5...1000).contains(height) else {
+            throw ValidationError("--width takes 20...1000 and --height 5...1000 (got \(width) x \(height))")
+        }
+        guard (0...10_000).contains(preload) else {
+            throw ValidationError("--preload takes 0...10000 steps (got \(preload))")
+        }
+    }
+
     func run() throws {
         try reportingErrors { try runShell() }
     }

@@ -70,6 +70,10 @@ struct Train: ParsableCommand {
         Interrupt.install()
         let checkpointPath = String(output.dropLast(".safetensors".count)) + ".checkpoint.safetensors"
         let logPath = TrainingLog.path(forModel: output)
+        // This run's records wait beside the checkpoint; they join the model's log only
+        // when the model is saved (a failed run leaves the model's log as it was).
+        let runLogPath = TrainingLog.path(forModel: checkpointPath)
+        try checkOutputPaths([output, checkpointPath, logPath, runLogPath])
 
         // Model and data.
         var model: GRU4RecModel
@@ -85,8 +89,9 @@ struct Train: ParsableCommand {
             let loaded = try GRU4RecModel.load(from: checkpointPath)
             model = loaded.model
             facts = loaded.facts
+            try model.hyperparameters.checkMemory(itemCount: model.itemCount, training: true)
             data = try loadTraining(catalog: model.catalog)
-            trainer = try Trainer(model: model, data: data)
+            trainer = try makeTrainer(model: model, data: data)
             (best, extras) = try trainer.restoreCheckpoint(from: loaded.file)
             printError("resuming from \(checkpointPath): \(trainer.completedEpochs) epoch(s) done\(trainer.epochInProgress ? ", continuing epoch \(trainer.completedEpochs + 1)" : "")")
         } else if let from {
@@ -101,19 +106,21 @@ struct Train: ParsableCommand {
             let rebuilt = try columns.load(train, catalog: catalog)
             data = rebuilt.data
             let support = data.itemSupport(itemCount: catalog.count)
+            try hp.checkMemory(itemCount: catalog.count, training: true)
             model = GRU4RecModel(hyperparameters: hp, catalog: catalog, itemSupport: support)
             try model.initialize(.uniform(seed: hp.seed))
             copyKnownRows(from: old.model, into: model)
             facts = old.facts
             printError("continuing \(from): \(old.model.itemCount) known items, \(catalog.count - old.model.itemCount) new")
-            trainer = try Trainer(model: model, data: data)
+            trainer = try makeTrainer(model: model, data: data)
         } else {
             let loaded = try columns.load(train, catalog: nil)
             data = loaded.data
             let hp = try hyperparameters(base: Hyperparameters())
+            try hp.checkMemory(itemCount: loaded.catalog.count, training: true)
             model = GRU4RecModel(hyperparameters: hp, catalog: loaded.catalog, itemSupport: data.itemSupport(itemCount: loaded.catalog.count))
             try model.initialize(.uniform(seed: hp.seed))
-            trainer = try Trainer(model: model, data: data)
+            trainer = try makeTrainer(model: model, data: data)
         }
         if let initEmbeddings, !resume { try loadEmbeddings(initEmbeddings, into: model) }
         let hp = model.hyperparameters
@@ -121,11 +128,12 @@ struct Train: ParsableCommand {
 
         printError("training on \(train): \(data.eventCount) events, \(data.sessionCount) sessions, \(model.itemCount) items, \(data.transitionCount) predicted events per epoch")
         printError("hyperparameters: " + hp.asDictionary.map { "\($0)=\($1)" }.joined(separator: " "))
-        if !resume || !FileManager.default.fileExists(atPath: logPath) {
+        if !resume || !FileManager.default.fileExists(atPath: runLogPath) {
+            try? FileManager.default.removeItem(atPath: runLogPath)
             var hpDict: [String: String] = [:]
             for (k, v) in hp.asDictionary { hpDict[k] = v }
             try TrainingLog.append([.start(time: TrainingLog.timestamp(), trainFile: train, events: data.transitionCount,
-                                           sessions: data.sessionCount, items: model.itemCount, hyperparameters: hpDict)], to: logPath)
+                                           sessions: data.sessionCount, items: model.itemCount, hyperparameters: hpDict)], to: runLogPath)
         }
 
         let progress = ProgressReporter()
@@ -141,9 +149,9 @@ struct Train: ParsableCommand {
                                 detail: String(format: "loss %.4f  %.0f ev/s", p.recentLoss, p.eventsPerSecond), elapsed: p.elapsed)
                 pending.append(.batch(epoch: p.epoch, batch: p.batches, events: p.events, loss: p.meanLoss, recentLoss: p.recentLoss,
                                       eventsPerSecond: p.eventsPerSecond, elapsed: p.elapsed))
-                if pending.count >= 20 { try? TrainingLog.append(pending, to: logPath); pending.removeAll() }
+                if pending.count >= 20 { try? TrainingLog.append(pending, to: runLogPath); pending.removeAll() }
             }
-            try TrainingLog.append(pending, to: logPath)
+            try TrainingLog.append(pending, to: runLogPath)
             guard let summary else {
                 extras = ["best_score": bestScore, "best_epoch": Double(bestEpoch), "since_best": Double(sinceBest)]
                 try trainer.saveCheckpoint(to: checkpointPath, facts: facts, best: best, extras: extras)
@@ -160,7 +168,7 @@ struct Train: ParsableCommand {
                 metrics = ["recall@\(cutoff)": r.recall[cutoff] ?? 0, "mrr@\(cutoff)": r.mrr[cutoff] ?? 0]
             }
             try TrainingLog.append([.epoch(epoch: summary.epoch, loss: summary.meanLoss, events: summary.events, batches: summary.batches,
-                                           seconds: summary.seconds, eventsPerSecond: summary.eventsPerSecond, validation: metrics)], to: logPath)
+                                           seconds: summary.seconds, eventsPerSecond: summary.eventsPerSecond, validation: metrics)], to: runLogPath)
             var line = String(format: "epoch %d/%d  loss %.6f  %.1fs  %.0f events/s", summary.epoch, hp.nEpochs, summary.meanLoss, summary.seconds, summary.eventsPerSecond)
             if !metrics.isEmpty { line += String(format: "  recall@%d %.4f  mrr@%d %.4f", cutoff, metrics["recall@\(cutoff)"] ?? 0, cutoff, metrics[key] ?? 0) }
             progress.finish(line)
@@ -198,7 +206,8 @@ struct Train: ParsableCommand {
         facts.log = (logPath as NSString).lastPathComponent
         facts.created = TrainingLog.timestamp()
         try model.save(to: output, facts: facts)
-        try TrainingLog.append([.end(epochs: trainer.completedEpochs, keptEpoch: kept, time: TrainingLog.timestamp())], to: logPath)
+        try TrainingLog.append([.end(epochs: trainer.completedEpochs, keptEpoch: kept, time: TrainingLog.timestamp())], to: runLogPath)
+        try TrainingLog.commitRun(from: runLogPath, to: logPath)
         try? FileManager.default.removeItem(atPath: checkpointPath)
         printError("saved \(output) (epoch \(kept) of \(trainer.completedEpochs)); log \(logPath)")
     }
@@ -251,14 +260,13 @@ struct Train: ParsableCommand {
         case .separate: (name, dim) = ("E.weight", model.hyperparameters.embedding)
         case .oneHot: throw CommandFailure(message: "--init-embeddings needs shared (constrained) or separate embeddings; this model uses one-hot input")
         }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw InputError(path: path, message: "cannot read the embeddings file")
-        }
+        let text = try readEmbeddingsText(path)
         let p = model.parameters[name]
         var found = 0, lineNo = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: split on both, so CRLF files read as lines.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNo += 1
-            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if parts.isEmpty { continue }
             if lineNo == 1 && parts.count == 2 && Int(parts[0]) != nil && Int(parts[1]) != nil {
                 guard Int(parts[1]) == dim else {
@@ -273,8 +281,9 @@ struct Train: ParsableCommand {
             }
             guard let item = model.catalog.index(of: String(parts[0])) else { continue }
             for k in 0..<dim {
-                guard let v = Float(parts[k + 1]) else {
-                    throw InputError(path: path, line: lineNo, message: "'\(parts[k + 1])' is not a number")
+                guard let v = Float(parts[k + 1]), v.isFinite else {
+                    throw InputError(path: path, line: lineNo, message: "'\(truncatedForMessage(String(parts[k + 1])))' is not a finite number",
+                                     hint: "every vector component must be a finite number (no nan or inf)")
                 }
                 p[item * dim + k] = v
             }

@@ -26,13 +26,16 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         printError("error: \(e)")
         throw ExitCode(1)
     } catch let e as HyperparameterError {
-        printError("error: \(e)")
+        printError("error: " + escapingControlCharacters(e.description, keepNewlines: true))
         throw ExitCode(2)
     } catch let e as TrainingError {
         printError("error: \(e)")
         throw ExitCode(1)
+    } catch let e as ResourceError {
+        printError("error: \(e)")
+        throw ExitCode(2)
     } catch let e as CommandFailure {
-        printError("error: \(e.message)")
+        printError("error: " + escapingControlCharacters(e.message, keepNewlines: true))
         throw ExitCode(e.code)
     }
 }

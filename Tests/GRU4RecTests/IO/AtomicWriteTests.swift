@@ -118,4 +118,75 @@ import GRU4Rec
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
         #expect(try dir.listing() == ["model"])
     }
+
+    // MARK: Non-regular targets, links, stale temporaries, several files
+
+    @Test func deviceIsWrittenDirectlyAndStaysADevice() throws {
+        try writeFileAtomically([1, 2, 3], to: "/dev/null")
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "no /dev/full"))
+    func fullDeviceIsAnErrorAndStaysADevice() throws {
+        let error = expectInputError { try writeFileAtomically([1, 2, 3], to: "/dev/full") }
+        #expect(error?.message.contains("No space left") == true)
+        var info = stat()
+        #expect(stat("/dev/full", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
+    }
+
+    @Test func fifoWithoutAReaderIsRefusedAndStaysAFifo() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("pipe")
+        #expect(mkfifo(path, 0o644) == 0)
+        let error = expectInputError { try writeFileAtomically([1], to: path) }
+        #expect(error?.hint?.contains("no reader") == true)
+        var info = stat()
+        #expect(lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+        #expect(try dir.listing() == ["pipe"])
+    }
+
+    @Test func symbolicLinkIsWrittenThroughAndStaysALink() throws {
+        let dir = try TemporaryDirectory()
+        let target = try dir.write("real.bin", [9, 9])
+        #expect(symlink("real.bin", dir.file("link.bin")) == 0)
+        try writeFileAtomically([1, 2], to: dir.file("link.bin"))
+        #expect(try contents(target) == [1, 2])
+        var info = stat()
+        #expect(lstat(dir.file("link.bin"), &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK)
+        #expect(try dir.listing() == ["link.bin", "real.bin"])
+    }
+
+    @Test func danglingSymbolicLinkIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        #expect(symlink("missing.bin", dir.file("link.bin")) == 0)
+        let error = expectInputError { try writeFileAtomically([1], to: dir.file("link.bin")) }
+        #expect(error?.message.contains("symbolic link") == true)
+        #expect(try dir.listing() == ["link.bin"])
+    }
+
+    @Test func staleTemporaryOfADeadProcessIsRemovedAtTheNextWrite() throws {
+        let dir = try TemporaryDirectory()
+        // A process id that cannot run: above the kernel's pid_max (at most 2^22).
+        _ = try dir.write(".model.tmp-99999999", [0])
+        // Our own parent runs: its temporary stays.
+        _ = try dir.write(".model.tmp-\(getppid())", [0])
+        try writeFileAtomically([1], to: dir.file("model"))
+        #expect(try dir.listing() == [".model.tmp-\(getppid())", "model"])
+    }
+
+    @Test func severalFilesAreAllOrNothing() throws {
+        let dir = try TemporaryDirectory()
+        let first = try dir.write("train.tsv", text: "old train")
+        // The second file cannot be written (its directory is missing, as a full disk
+        // would fail it): the first keeps its old content and no temporary is left.
+        #expect(throws: InputError.self) {
+            try writeFilesAtomically([(Array("new train".utf8), first), (Array("new test".utf8), dir.file("missing/test.tsv"))])
+        }
+        #expect(try String(contentsOfFile: first, encoding: .utf8) == "old train")
+        #expect(try dir.listing() == ["train.tsv"])
+        try writeFilesAtomically([(Array("new train".utf8), first), (Array("items".utf8), dir.file("items.tsv"))])
+        #expect(try String(contentsOfFile: first, encoding: .utf8) == "new train")
+        #expect(try dir.listing() == ["items.tsv", "train.tsv"])
+    }
 }
