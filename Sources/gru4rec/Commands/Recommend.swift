@@ -26,25 +26,21 @@ struct Recommend: ParsableCommand {
     func recommend() throws {
         guard k > 0 else { throw CommandFailure(message: "-k must be at least 1", code: 2) }
         let m = try GRU4RecModel.load(from: model).model
-        let live = LiveSession(model: m)
-        var unknown: [String] = []
-        for id in session.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !id.isEmpty {
-            if let i = m.catalog.index(of: id) { live.feed(i) } else { unknown.append(id) }
-        }
-        for id in unknown {
+        let ids = session.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let answer = LiveSession(model: m).recommend(session: ids, k: k, excludeSeen: excludeSeen)
+        for id in answer.unknown {
             let hint = closestMatch(id, in: m.catalog.ids).map { " (did you mean \($0)?)" } ?? ""
             printError("warning: item '\(id)' is not in the model; skipped\(hint)")
         }
-        if live.items.isEmpty { printError("warning: no known item in the session; recommending from a zero hidden state") }
-        let top = live.topK(k, excluding: excludeSeen ? Set(live.items) : [])
+        if answer.session.isEmpty { printError("warning: no known item in the session; recommending from a zero hidden state") }
         if json {
             let o: [String: Any] = [
-                "session": live.items.map { m.catalog.ids[$0] }, "unknown": unknown,
-                "recommendations": top.enumerated().map { ["rank": $0.offset + 1, "item": m.catalog.ids[$0.element.item], "score": Double($0.element.score)] },
+                "session": answer.session.map { m.catalog.ids[$0] }, "unknown": answer.unknown,
+                "recommendations": answer.items.map { ["rank": $0.rank, "item": $0.id, "score": Double($0.score)] },
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
         } else {
-            let rows = top.enumerated().map { [String($0.offset + 1), m.catalog.ids[$0.element.item], String(format: "%.4f", $0.element.score)] }
+            let rows = answer.items.map { [String($0.rank), $0.id, String(format: "%.4f", $0.score)] }
             print(formatTable(header: ["rank", "item", "score"], rows: rows, rightAlign: [0, 2]))
         }
     }
