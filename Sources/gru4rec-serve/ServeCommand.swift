@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The model to serve (.safetensors).") var model: String
     @Option(help: "Address to listen on (0.0.0.0 for every interface, e.g. in a container).") var host = "127.0.0.1"
     @Option(help: "Port (0: any free port; the port is printed).") var port = 8080
-    @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
+    @Option(help: "SwiftNIO event-loop threads for sockets and HTTP (default: one per core); handlers run on Swift's cooperative pool.") var threads: Int?
     @Option(name: .customLong("max-sessions"), help: "Most stateful sessions kept (least recently used dropped first).") var maxSessions = 100_000
     @Option(name: .customLong("session-ttl"), help: "Seconds a session may stay idle before it is dropped.") var sessionTTL: Double = 1800
     @Option(name: .customLong("max-body"), help: "Largest request body in bytes.") var maxBody = 65_536
@@ -46,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // SIGHUP is handled once the server runs; until then (loading the model) one must
+        // not end the process, and the model being loaded is the file's newest anyway.
+        signal(SIGHUP, SIG_IGN)
         var config = ServeConfiguration(modelPath: model)
         config.host = host
         config.port = port

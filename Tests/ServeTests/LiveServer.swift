@@ -35,7 +35,9 @@ final class LiveServer: @unchecked Sendable {
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { port in continuation.yield(port) }
-        let task = Task { try await app.run() }
+        // The server's tasks (connections, handlers) inherit this executor: they must not queue
+        // behind the other suites' tests on the cooperative pool (two threads on two cores).
+        let task = Task(executorPreference: ServerTestExecutor.shared) { try await app.run() }
         var port = 0
         for await p in ports { port = p; break }
         return LiveServer(server: server, port: port, task: task)
@@ -74,4 +76,23 @@ func rows(_ answer: Recommendation) -> [(id: String, score: Float, rank: Int)] {
 
 func same(_ a: [(id: String, score: Float, rank: Int)], _ b: [(id: String, score: Float, rank: Int)]) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { $0.id == $1.id && $0.score == $1.score && $0.rank == $1.rank }
+}
+
+/// Runs the in-process servers' tasks on threads of their own (a concurrent Dispatch queue
+/// of its own, not a global one: on Linux those are the cooperative pool), so that the
+/// tests of other suites, which hold the pool's threads while they run, cannot starve them.
+final class ServerTestExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = ServerTestExecutor()
+    private let queue = DispatchQueue(label: "gru4rec-serve-tests", attributes: .concurrent)
+    private let lock = NSLock()
+    private var count = 0
+
+    /// Jobs run so far (a test checks that the server's work really comes here).
+    var jobs: Int { lock.withLock { count } }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        lock.withLock { count += 1 }
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
 }

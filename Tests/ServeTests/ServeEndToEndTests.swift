@@ -25,6 +25,15 @@ struct ServeEndToEndTests {
         return try condition()
     }
 
+    /// Whether process `pid` catches signal `sig` (Linux: `SigCgt` in /proc; elsewhere assumed).
+    /// The server installs its handlers in tasks of its own, possibly after it first answers.
+    func catches(_ sig: Int32, pid: pid_t) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return true }
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+              let mask = UInt64(line.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) else { return true }
+        return mask & (1 << UInt64(sig - 1)) != 0
+    }
+
     /// The `recommendations` of `gru4rec recommend --json` as (id, score, rank).
     func cliRecommend(_ model: String, _ session: [String], k: Int, excludeSeen: Bool) throws -> [(id: String, score: Float, rank: Int)] {
         var args = ["recommend", model, "--session", session.joined(separator: ","), "-k", String(k), "--json"]
@@ -80,6 +89,8 @@ struct ServeEndToEndTests {
                 (id: $0["id"] as? String ?? "?", score: Float(($0["score"] as? NSNumber)?.doubleValue ?? .nan), rank: $0["rank"] as? Int ?? -1)
             }
         }
+
+        #expect(eventually { catches(SIGHUP, pid: server.pid) && catches(SIGTERM, pid: server.pid) })
 
         // Answers equal `gru4rec recommend`, stateless and stateful.
         let session = ["B1", "B2", "nope", "B3"]

@@ -152,7 +152,9 @@ struct ServeRoutesTests {
         #expect((model["hyperparameters"] as? [String: String])?["layers"] == "8")
         #expect((model["training"] as? [String: Any])?["train_file"] as? String == "tiny.tsv")
 
+        let jobsBefore = ServerTestExecutor.shared.jobs
         let health = try await live.get("/health")
+        #expect(ServerTestExecutor.shared.jobs > jobsBefore, "the server's handlers run on the test executor")
         #expect(health.status == 200 && health.json["status"] as? String == "ok")
         let ping = try await live.get("/ping")
         #expect(ping.status == 200 && ping.body.isEmpty)
