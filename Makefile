@@ -5,8 +5,9 @@ SWIFT      ?= swift
 APT_PKGS   := libopenblas-dev libncurses-dev libreadline-dev pkg-config zlib1g-dev tmux python3-pip
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE    := .build/release/gru4rec
+SERVE_BIN  := .build/release/gru4rec-serve
 
-.PHONY: all deps build release test test-asan fuzz run bench demo-data demo-model clean
+.PHONY: all deps build release test test-asan fuzz run bench serve serve-release serve-bench demo-data demo-model clean
 
 all: build
 
@@ -64,6 +65,17 @@ run: release
 
 bench: release
 	$(RELEASE) bench
+
+## The HTTP server (gru4rec-serve) on the demo model, http://127.0.0.1:8080 (see README, "Serve").
+serve-release: deps
+	$(SWIFT) build -c release --product gru4rec-serve
+
+serve: serve-release
+	$(SERVE_BIN) --model demo-data/model.safetensors --port $${PORT:-8080} --reload
+
+## Load test of gru4rec-serve with wrk (installs wrk; a few minutes; 127.0.0.1 only).
+serve-bench: deps
+	bench/serve-load.sh
 
 clean:
 	rm -rf .build

@@ -13,6 +13,11 @@
 //   gru4rec (executable)                CLI commands, the ncurses backend and the
 //                                       readline bridge (the only files that import
 //                                       CNCurses / CReadline).
+//   GRU4RecServe                        the HTTP server (Hummingbird 2): routes, session
+//                                       store, metrics. Only it and `gru4rec-serve` use
+//                                       the server packages, so the `gru4rec` product
+//                                       (`make run`) never builds them.
+//   gru4rec-serve (executable)          thin main: options, signals, run the server.
 //   GRU4RecTestSupport                  helpers shared by the test targets.
 //
 // Only `Sources/GRU4Rec/Kernels/BLAS.swift` imports CBLAS (or Accelerate).
@@ -24,10 +29,19 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "gru4rec", targets: ["gru4rec"]),
+        .executable(name: "gru4rec-serve", targets: ["gru4rec-serve"]),
         .library(name: "GRU4Rec", targets: ["GRU4Rec"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The server's packages (GRU4RecServe and gru4rec-serve only).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -69,6 +83,31 @@ let package = Package(
             ]
         ),
 
+        // MARK: HTTP server
+        .target(
+            name: "GRU4RecServe",
+            dependencies: [
+                "GRU4Rec",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "gru4rec-serve",
+            dependencies: [
+                "GRU4RecServe", "GRU4Rec",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: Tests
         .target(name: "GRU4RecTestSupport", dependencies: ["GRU4Rec"], path: "Tests/GRU4RecTestSupport"),
         .testTarget(name: "GRU4RecTests", dependencies: ["GRU4Rec", "GRU4RecTestSupport"]),
@@ -81,6 +120,16 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["gru4rec", "GRU4Rec", "GRU4RecTestSupport"],
             exclude: ["Python"]
+        ),
+        .testTarget(
+            name: "ServeTests",
+            dependencies: [
+                "GRU4RecServe", "GRU4Rec", "GRU4RecTestSupport",
+                // Built for the end-to-end test (it runs both binaries).
+                "gru4rec-serve", "gru4rec",
+                // Not HummingbirdTesting: it brings async-http-client and swift-nio-ssl
+                // (BoringSSL) into `make test`'s build; the tests talk HTTP over a socket.
+            ]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -5,7 +5,8 @@ import Foundation
 /// inherit that), output captured through temporary files.
 public final class RunningCommand {
     public let pid: pid_t
-    let outPath: String, errPath: String
+    /// Where the child's stdout and stderr go (readable while it runs).
+    public let outPath: String, errPath: String
 
     public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         let tmp = NSTemporaryDirectory() + "gru4rec-run-\(getpid())-\(UUID().uuidString.prefix(8))"

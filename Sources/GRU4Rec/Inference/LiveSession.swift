@@ -55,6 +55,33 @@ public final class LiveSession {
         return LiveStep(item: item, hidden: hidden, resetGate: reset, updateGate: update)
     }
 
+    /// The session so far as a value: the items fed and every layer's hidden state.
+    /// ``restore(_:)`` continues from it exactly as if the items were fed again.
+    public var state: LiveSessionState {
+        var hidden: [Float] = []
+        hidden.reserveCapacity(model.layers.reduce(0, +))
+        for (l, h) in model.layers.enumerated() {
+            hidden.append(contentsOf: UnsafeBufferPointer(start: pass.hiddenPointer(layer: l), count: h))
+        }
+        return LiveSessionState(items: items.map { Int32($0) }, hidden: hidden)
+    }
+
+    /// Continues from a saved ``state`` of a session of the same model.
+    public func restore(_ state: LiveSessionState) {
+        let layers = model.layers
+        precondition(state.hidden.count == layers.reduce(0, +), "state of a different model")
+        pass.reset()
+        var offset = 0
+        state.hidden.withUnsafeBufferPointer { src in
+            for (l, h) in layers.enumerated() {
+                pass.hiddenPointer(layer: l).update(from: src.baseAddress! + offset, count: h)
+                offset += h
+            }
+        }
+        items = state.items.map { Int($0) }
+        scoresValid = false
+    }
+
     /// Current hidden state of layer `l`.
     public func hidden(layer l: Int) -> [Float] {
         Array(UnsafeBufferPointer(start: pass.hiddenPointer(layer: l), count: model.layers[l]))

@@ -48,33 +48,29 @@ struct Recommend: ParsableCommand {
             try batch(m, sessionsFile: sessions)
             return
         }
-        let live = LiveSession(model: m)
-        var unknown: [String] = []
-        for id in (session ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !id.isEmpty {
-            if let i = m.catalog.index(of: id) { live.feed(i) } else { unknown.append(id) }
-        }
-        for id in unknown {
+        // The same code path as gru4rec-serve (LiveSession.recommend).
+        let ids = (session ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let answer = LiveSession(model: m).recommend(session: ids, k: k, excludeSeen: excludeSeen)
+        for id in answer.unknown {
             // Suggestions only for ids of a plausible length (the search is quadratic in it).
             let hint = id.count <= 64 ? closestMatch(id, in: m.catalog.ids).map { " (did you mean \($0)?)" } ?? "" : ""
             printError("warning: item '\(clippedForMessage(id))' is not in the model; skipped\(hint)")
         }
-        if live.items.isEmpty { printError("warning: no known item in the session; recommending from a zero hidden state") }
-        let top = live.topK(k, excluding: excludeSeen ? Set(live.items) : [])
-        try requireFiniteScores(top.map(\.score), model: model)
+        if answer.session.isEmpty { printError("warning: no known item in the session; recommending from a zero hidden state") }
+        try requireFiniteScores(answer.items.map(\.score), model: model)
         if json {
             let o: [String: Any] = [
-                "session": live.items.map { m.catalog.ids[$0] }, "unknown": unknown,
-                "recommendations": top.enumerated().map { rank, entry -> [String: Any] in
-                    var row: [String: Any] = ["rank": rank + 1, "item": m.catalog.ids[entry.item], "score": Double(entry.score)]
-                    if let name = names?[m.catalog.ids[entry.item]] { row["name"] = name }
+                "session": answer.session.map { m.catalog.ids[$0] }, "unknown": answer.unknown,
+                "recommendations": answer.items.map { entry -> [String: Any] in
+                    var row: [String: Any] = ["rank": entry.rank, "item": entry.id, "score": Double(entry.score)]
+                    if let name = names?[entry.id] { row["name"] = name }
                     return row
                 },
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
         } else {
-            let rows = top.enumerated().map { rank, entry -> [String] in
-                let id = m.catalog.ids[entry.item]
-                return [String(rank + 1), id, String(format: "%.4f", entry.score)] + (names.map { [$0[id] ?? ""] } ?? [])
+            let rows = answer.items.map { entry -> [String] in
+                [String(entry.rank), entry.id, String(format: "%.4f", entry.score)] + (names.map { [$0[entry.id] ?? ""] } ?? [])
             }
             print(formatTable(header: ["rank", "item", "score"] + (names == nil ? [] : ["name"]), rows: rows, rightAlign: [0, 2]))
         }
@@ -92,15 +88,14 @@ struct Recommend: ParsableCommand {
         for s in 0..<data.sessionCount {
             live.reset()
             for item in data.sessionItems(s) { live.feed(Int(item)) }
-            let top = live.topK(k, excluding: excludeSeen ? Set(live.items) : [])
+            let top = live.recommendation(k: k, excludeSeen: excludeSeen)
+            try requireFiniteScores(top.map(\.score), model: model)
             let sid = data.sessionIDs[s]
             if json {
-                let entries = top.enumerated().map { rank, e in
-                    "{\"id\":\(jsonQuoted(m.catalog.ids[e.item])),\"rank\":\(rank + 1),\"score\":\(e.score)}"
-                }
+                let entries = top.map { "{\"id\":\(jsonQuoted($0.id)),\"rank\":\($0.rank),\"score\":\($0.score)}" }
                 out += "{\"session\":\(jsonQuoted(sid)),\"items\":[\(entries.joined(separator: ","))]}\n"
             } else {
-                for (rank, e) in top.enumerated() { out += "\(sid)\t\(rank + 1)\t\(m.catalog.ids[e.item])\t\(e.score)\n" }
+                for e in top { out += "\(sid)\t\(e.rank)\t\(e.id)\t\(e.score)\n" }
             }
         }
         if let output {
