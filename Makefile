@@ -26,7 +26,8 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --product gru4rec
+	@echo "==> building gru4rec (release; about a minute the first time) ..."
+	@$(SWIFT) build -c release --product gru4rec
 
 ## Run every test (unit, fixture replay, gradient checks, snapshots, end to end in tmux).
 test: deps

@@ -41,8 +41,9 @@ let package = Package(
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
 
         // MARK: Model core
-        // Vectorised element-wise kernels in C (square roots and exponentials that
-        // Swift leaves scalar); each is cloned for AVX-512 / AVX2 / baseline x86-64.
+        // The model core's C side: vectorised kernels (element-wise math, Adagrad rows,
+        // gathers, top-k, rank counts; each cloned for AVX-512 / AVX2 / baseline x86-64),
+        // the fork-join worker pool and the huge-page allocator.
         .target(
             name: "CKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]

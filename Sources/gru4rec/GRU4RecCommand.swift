@@ -10,5 +10,5 @@ struct GRU4RecCommand: ParsableCommand {
         or train your own: prepare -> train -> eval -> recommend.
         """,
         version: "0.1.0",
-        subcommands: [ShellSubcommand.self, Prepare.self, Train.self, Eval.self, Recommend.self, Info.self, Bench.self])
+        subcommands: [ShellSubcommand.self, Prepare.self, Train.self, Eval.self, Recommend.self, Info.self, Import.self, Export.self, Bench.self])
 }

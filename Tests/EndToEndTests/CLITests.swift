@@ -11,17 +11,7 @@ struct CLITests {
 
     init() throws {
         dir = TestPaths.temporaryDirectory("gru4rec-cli")
-        train = dir + "/train.tsv"
-        test = dir + "/test.tsv"
-        let (data, catalog) = SyntheticSessions.make(sessions: 300, items: 25, seed: 5)
-        try write(data, catalog, to: train, range: 0..<250)
-        try write(data, catalog, to: test, range: 250..<300)
-    }
-
-    func write(_ data: SessionData, _ catalog: ItemCatalog, to path: String, range: Range<Int>) throws {
-        var text = "SessionId\tItemId\tTime\n"
-        for s in range { for e in data.offsets[s]..<data.offsets[s + 1] { text += "\(data.sessionIDs[s])\t\(catalog.ids[Int(data.items[e])])\t\(Int(data.times[e]))\n" } }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        (train, test) = try SyntheticSessions.writeTrainTest(in: dir)
     }
 
     func trainSmall(_ output: String, _ extra: [String] = []) throws -> (code: Int32, out: String, err: String) {
@@ -47,6 +37,12 @@ struct CLITests {
         #expect(info.code == 0)
         let infoObject = try JSONSerialization.jsonObject(with: Data(info.out.utf8)) as! [String: Any]
         #expect(infoObject["items"] as? Int == 25)
+        // Hyperparameters are typed: numbers as numbers, booleans as booleans.
+        let hp = try #require(infoObject["hyperparameters"] as? [String: Any])
+        #expect(hp["batch_size"] as? Int == 8 && hp["layers"] as? [Int] == [12] && hp["learning_rate"] as? Double == 0.1)
+        #expect(info.out.contains("\"constrained_embedding\" : true"), "\(info.out)")
+        let plainInfo = try runGRU4Rec(["info", model])
+        #expect(plainInfo.out.contains("predicted events"), "\(plainInfo.out)")
 
         let ranksFile = dir + "/ranks.txt"
         let ev = try runGRU4Rec(["eval", model, "--test", test, "--cutoffs", "1,5,20", "--mode", "conservative", "--json", "--ranks", ranksFile])
@@ -56,7 +52,7 @@ struct CLITests {
         #expect(recall20 > 0.5)
         for key in ["mrr@20", "ndcg@20", "coverage@20", "popularity@20", "events", "dropped"] { #expect(metrics[key] != nil, "\(key)") }
         let ranks = try String(contentsOfFile: ranksFile, encoding: .utf8).split(separator: "\n")
-        #expect(ranks.count == metrics["events"] as! Int)
+        #expect(ranks.count == 1 + (metrics["events"] as! Int), "a header and one row per event")
 
         let table = try runGRU4Rec(["eval", model, "--test", test])
         #expect(table.out.contains("Recall@K") && table.out.contains("MRR@K"))
@@ -128,7 +124,12 @@ struct CLITests {
     @Test("Ctrl-C writes a checkpoint; --resume gives the same model as an uninterrupted run")
     func interruptAndResume() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let args = ["--layers", "16", "--batch-size", "4", "--n-sample", "32", "--sample-store", "500", "--epochs", "40",
+        // Part of the settings in an official-style Python parameter file, so the printed
+        // resume command must carry --params to work.
+        let params = dir + "/params.py"
+        try "from collections import OrderedDict\ngru4rec_params = OrderedDict([('layers', [16]), ('batch_size', 4), ('n_sample', 32)])\n"
+            .write(toFile: params, atomically: true, encoding: .utf8)
+        let args = ["--params", params, "--sample-store", "500", "--epochs", "40",
                     "--dropout-p-hidden", "0.2", "--momentum", "0.1", "--log-every", "1"]
         let straight = dir + "/straight.safetensors", resumed = dir + "/resumed.safetensors"
         let r0 = try runGRU4Rec(["train", train, "--output", straight] + args)
@@ -149,9 +150,11 @@ struct CLITests {
             Issue.record("the run finished before the interrupt; nothing to resume")
             return
         }
-        #expect(r1.err.contains("--resume"))
         #expect(FileManager.default.fileExists(atPath: dir + "/resumed.checkpoint.safetensors"))
-        let r2 = try runGRU4Rec(["train", train, "--output", resumed, "--resume"] + args)
+        // The hint is a command that works as printed.
+        let hint = try #require(r1.err.split(separator: "\n").first { $0.hasPrefix("resume with: ") }).dropFirst("resume with: ".count)
+        #expect(hint.contains("--params") && hint.contains("--resume") && hint.contains(train))
+        let r2 = try RunningCommand("/bin/sh", ["-c", String(hint)]).wait()
         #expect(r2.code == 0, "\(r2.err)")
         let a = try GRU4RecModel.load(from: straight).model, b = try GRU4RecModel.load(from: resumed).model
         for spec in a.parameters.specs { #expect(a.parameters.values(spec.name) == b.parameters.values(spec.name), "\(spec.name)") }
@@ -160,6 +163,59 @@ struct CLITests {
         #expect(records.filter { if case .start = $0 { return true } else { return false } }.count == 1)
         #expect(records.filter { if case .epoch = $0 { return true } else { return false } }.count == 40)
         #expect(!FileManager.default.fileExists(atPath: log))
+        // The recorded training time is the sum of the logged epochs' times, the interrupted part included.
+        var epochSeconds = 0.0
+        for case let .epoch(_, _, _, _, seconds, _, _) in records { epochSeconds += seconds }
+        let facts = try GRU4RecModel.load(from: resumed).facts
+        #expect(abs((facts.trainingSeconds ?? 0) - epochSeconds) < 1e-6 * max(1, epochSeconds))
+    }
+
+    @Test("recommend: aligned table with names from items.tsv beside the model; batch mode as TSV and JSON Lines")
+    func recommendNamesAndBatch() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let model = dir + "/m.safetensors"
+        #expect(try trainSmall(model).code == 0)
+        let m = try GRU4RecModel.load(from: model).model
+        var items = "ItemId\tName\tSupport\n"
+        for id in m.catalog.ids { items += "\(id)\tName of \(id)\t1\n" }
+        try items.write(toFile: dir + "/items.tsv", atomically: true, encoding: .utf8)
+        let ids = Array(m.catalog.ids.prefix(3))
+
+        let one = try runGRU4Rec(["recommend", model, "--session", ids.joined(separator: ","), "-k", "12"])
+        #expect(one.code == 0, "\(one.err)")
+        let lines = one.out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 14 && lines[0].hasPrefix("rank  item") && lines[0].hasSuffix("name"))
+        // Columns stay aligned when the rank gets a second digit: every score ends at the same column.
+        let scoreEnds = lines.dropFirst(2).map { line -> Int in
+            let cells = line.split(separator: " ", omittingEmptySubsequences: true)
+            return line.range(of: " " + cells[2] + " ")?.upperBound.utf16Offset(in: line) ?? -1
+        }
+        #expect(Set(scoreEnds).count == 1, "\(lines)")
+        #expect(lines[2].hasPrefix("   1  ") && lines[13].hasPrefix("  12  "))
+        #expect(lines[2].contains("Name of "))
+
+        // Batch mode: the same answer as one session at a time.
+        let out = dir + "/recs.tsv"
+        let batch = try runGRU4Rec(["recommend", model, "--sessions", test, "--output", out, "-k", "5", "--exclude-seen"])
+        #expect(batch.code == 0, "\(batch.err)")
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        #expect(rows[0] == ["SessionId", "Rank", "ItemId", "Score"])
+        let data = try SessionData.load(path: test, catalog: m.catalog).data
+        #expect(rows.count == 1 + 5 * data.sessionCount)
+        let sid = data.sessionIDs[3]
+        let session = data.sessionItems(3).map { m.catalog.ids[Int($0)] }.joined(separator: ",")
+        let single = try runGRU4Rec(["recommend", model, "--session", session, "-k", "5", "--exclude-seen", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(single.out.utf8)) as? [String: Any])
+        let expected = (object["recommendations"] as? [[String: Any]] ?? []).map { $0["item"] as? String ?? "" }
+        #expect(rows.filter { $0[0] == sid }.map { $0[2] } == expected)
+
+        let jsonl = try runGRU4Rec(["recommend", model, "--sessions", test, "-k", "2", "--json"])
+        let objects = jsonl.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.count == data.sessionCount)
+        #expect((objects.first?["items"] as? [[String: Any]])?.count == 2)
+
+        let bad = try runGRU4Rec(["recommend", model])
+        #expect(bad.code != 0 && bad.err.contains("--session"))
     }
 
     @Test("--from continues a model on new data with new items; --init-embeddings loads vectors")

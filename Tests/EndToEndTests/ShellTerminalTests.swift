@@ -24,12 +24,70 @@ struct ShellTerminalTests {
         return (dir, dir + "/m.safetensors", dir + "/items.tsv", dir + "/sessions.tsv")
     }
 
-    func start(_ f: (dir: String, model: String, items: String, sessions: String), width: Int, height: Int) throws -> Tmux {
+    func start(_ f: (dir: String, model: String, items: String, sessions: String), width: Int, height: Int,
+               environment extra: [String: String] = [:]) throws -> Tmux {
         let binary = try #require(builtProductPath("gru4rec"), "the gru4rec executable was not built")
         return try Tmux(width: width, height: height,
                         command: "'\(binary)' shell --model '\(f.model)' --items '\(f.items)' --sessions '\(f.sessions)' --preload 0",
                         term: "tmux-256color",
-                        environment: ["INPUTRC": "/dev/null", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "NO_COLOR": "", "HOME": f.dir])
+                        environment: ["INPUTRC": "/dev/null", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "NO_COLOR": "", "HOME": f.dir]
+                            .merging(extra) { $1 })
+    }
+
+    /// The command line's row (the second from the bottom).
+    static func commandRow(_ screen: String) -> String {
+        var rows = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while rows.last == "" { rows.removeLast() }  // the capture ends in a newline
+        return rows.count >= 2 ? rows[rows.count - 2] : ""
+    }
+
+    @Test func historyOfTheLastRunAndEscape() async throws {
+        let f = try Self.fixture()
+        defer { try? FileManager.default.removeItem(atPath: f.dir) }
+        let history = f.dir + "/history"
+        try "topk 7\nfind mug\nview training\n".write(toFile: history, atomically: true, encoding: .utf8)
+        let tmux = try start(f, width: 120, height: 40, environment: ["GRU4REC_HISTORY": history])
+        defer { tmux.kill() }
+        try await tmux.waitFor("the first screen") { $0.contains("Catalog") && $0.contains("Suggestions") }
+
+        // Up recalls the last command of the previous run.
+        try tmux.sendKeys(":")
+        try await tmux.waitFor("the command line") { Self.commandRow($0).hasPrefix(":") && !Self.commandRow($0).hasPrefix(": command") }
+        try tmux.sendKeys("Up")
+        try await tmux.waitFor("the last command of the previous run") { Self.commandRow($0).hasPrefix(":view training") }
+
+        // Escape closes the line; the next ':' starts an empty one (no stray ':').
+        try tmux.sendKeys("Escape")
+        try await tmux.waitFor("the command line closed") { Self.commandRow($0).hasPrefix(": command") }
+        try tmux.sendKeys(":")
+        try tmux.sendLiteral("topk 5")
+        try await tmux.waitFor("the typed command") { Self.commandRow($0).hasPrefix(":topk 5") }
+        try tmux.sendKeys("Enter")
+        try await tmux.waitFor("the command's answer") { $0.contains("showing the top 5") }
+
+        // Tab completion still works after Escape.
+        try tmux.sendKeys(":")
+        try tmux.sendLiteral("exc")
+        try tmux.sendKeys("Tab")
+        try await tmux.waitFor("the completed command") { Self.commandRow($0).hasPrefix(":exclude") }
+        try tmux.sendKeys("Escape")
+        try await tmux.waitFor("the command line closed") { Self.commandRow($0).hasPrefix(": command") }
+
+        try tmux.sendKeys("q")
+        #expect(try await tmux.waitForExit() == 0)
+        // The file grew by this run's command; nothing was blanked.
+        #expect(try String(contentsOfFile: history, encoding: .utf8) == "topk 7\nfind mug\nview training\ntopk 5\n")
+
+        // The next run recalls it.
+        let next = try start(f, width: 120, height: 40, environment: ["GRU4REC_HISTORY": history])
+        defer { next.kill() }
+        try await next.waitFor("the first screen") { $0.contains("Catalog") }
+        try next.sendKeys(":")
+        try await next.waitFor("the command line") { Self.commandRow($0).hasPrefix(":") && !Self.commandRow($0).hasPrefix(": command") }
+        try next.sendKeys("Up")
+        try await next.waitFor("the last command of the previous run") { Self.commandRow($0).hasPrefix(":topk 5") }
+        try next.sendKeys("Escape", "q")
+        #expect(try await next.waitForExit() == 0)
     }
 
     @Test func clickCompleteMouseResizeQuit() async throws {

@@ -117,4 +117,64 @@ import Testing
         #expect(try String(contentsOfFile: path, encoding: .utf8).hasSuffix("one\ntwo\n"))
         #expect(throws: (any Error).self) { try bridge.saveHistory(to: "/nonexistent-dir/x") }
     }
+
+    @Test func historyOfEarlierRunsIsRecalledAndTheFileOnlyGrows() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-rl-\(UUID().uuidString)").path
+        defer { unlink(path) }
+        try "topk 5\nfind mug\nview training\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let bridge = ReadlineBridge()
+        try bridge.configure { _, _ in [] }
+        try bridge.loadHistory(from: path)
+        var s = bridge.feed([0o403])  // KEY_UP: the last command of the previous run
+        #expect(s.text == "view training")
+        s = bridge.feed([0o403])
+        #expect(s.text == "find mug")
+        bridge.setLine("")  // Escape: a fresh line, browsing starts again at the newest
+        s = bridge.feed(Self.codes("reset\r"))
+        #expect(s.completedLines == ["reset"])
+        s = bridge.feed([0o403])
+        #expect(s.text == "reset")
+        bridge.setLine("")
+        try bridge.saveHistory(to: path)
+        bridge.shutdown()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "topk 5\nfind mug\nview training\nreset\n")
+
+        // Capped at the limit: the oldest lines go, the new ones stay.
+        let many = (1...1000).map { "topk \($0 % 200 + 1)" }.joined(separator: "\n") + "\n"
+        try many.write(toFile: path, atomically: true, encoding: .utf8)
+        let again = ReadlineBridge()
+        try again.configure { _, _ in [] }
+        try again.loadHistory(from: path)
+        #expect(again.feed([0o403]).text == "topk 1")
+        again.setLine("")
+        _ = again.feed(Self.codes("undo\r"))
+        try again.saveHistory(to: path)
+        again.shutdown()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1000)
+        #expect(lines.last == "undo")
+        #expect(lines.first == "topk 3")
+        #expect(!lines.contains(""))
+    }
+}
+
+/// `gru4rec shell`'s defaults that do not need a terminal.
+@Suite struct ShellDefaultsTests {
+    @Test func historyPathComesFromTheEnvironment() {
+        #expect(ShellSubcommand.historyPath(environment: ["HOME": "/home/a"]) == "/home/a/.gru4rec_history")
+        #expect(ShellSubcommand.historyPath(environment: ["HOME": "/home/a", "GRU4REC_HISTORY": "/tmp/h"]) == "/tmp/h")
+        #expect(ShellSubcommand.historyPath(environment: ["HOME": "/home/a", "GRU4REC_HISTORY": ""]) == nil)
+        #expect(ShellSubcommand.historyPath(environment: [:]) == nil)
+    }
+
+    @Test func theDemoModelIsFoundAboveTheExecutable() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/checkout/demo-data", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/checkout/.build/release", withIntermediateDirectories: true)
+        #expect(ShellSubcommand.demoModel(above: root + "/checkout/.build/release/gru4rec") == nil)
+        FileManager.default.createFile(atPath: root + "/checkout/demo-data/model.safetensors", contents: Data())
+        #expect(ShellSubcommand.demoModel(above: root + "/checkout/.build/release/gru4rec") == root + "/checkout/demo-data/model.safetensors")
+        #expect(ShellSubcommand.demoModel(above: root + "/elsewhere/gru4rec") == nil)
+    }
 }

@@ -6,9 +6,9 @@ import Testing
     let state = AppFixture.state()
 
     @Test func commandNames() {
-        #expect(Shell.completions(for: "", state: state).count == 20)
+        #expect(Shell.completions(for: "", state: state).count == 22)
         #expect(Shell.completions(for: "cl", state: state) == ["click"])
-        #expect(Shell.completions(for: "re", state: state) == ["remove", "reset", "replay"])
+        #expect(Shell.completions(for: "re", state: state) == ["redo", "remove", "reset", "replay"])
         #expect(Shell.completions(for: "xyz", state: state).isEmpty)
     }
 

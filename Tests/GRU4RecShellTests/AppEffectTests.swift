@@ -58,23 +58,40 @@ import Testing
         #expect(state.notice?.hint == "free some space")
     }
 
-    @Test func loadReplacesTheModelAndReloadsTheSessions() {
+    @Test func loadReplacesTheModelAndReadsTheSessionsBesideIt() {
         let environment = AppFixture.environment()
         var state = AppFixture.state()
         state.commands("click Red mug", "replay S2", "step")
+        state.send(.input(.key(.character("?"))), .input(.key(.character("?"))))
+        state.commands("view main")
+        state.keys(.down, .down, .down)
+        #expect(state.catalogList.selected == 3)
         let effects = state.commands("load other/tiny2.safetensors")
         #expect(effects == [.loadModel(path: "other/tiny2.safetensors")])
         performAll(effects, on: &state, environment)
         #expect(state.loaded?.path == "other/tiny2.safetensors")
         #expect(state.sessionItems.isEmpty)
         #expect(state.view == .main)
+        #expect(state.catalogList.selected == 0)  // the new catalog from its top
+        // The sessions beside the new model, not the previous model's file.
+        #expect(state.sessionsPath == "other/test.tsv")
         #expect(state.sessions?.sessionCount == 60)
-        #expect(state.notice?.text == "loaded 60 sessions from tiny-sessions.tsv")
+        // The load confirmation stays, with the sessions added.
+        #expect(state.notice?.text == "loaded tiny2: 24 items, layers 8; 60 sessions from other/test.tsv")
 
         performAll(state.commands("load broken.bin"), on: &state, environment)
         #expect(state.notice?.kind == .error)
         #expect(state.notice?.text == "broken.bin: cannot open the model file")
         #expect(state.loaded?.path == "other/tiny2.safetensors")
+
+        // A model with no sessions file beside it: no replay sessions at all.
+        let bare = AppFixture.environment(sessionsBeside: false)
+        let loadEffects = state.commands("load third/tiny3.safetensors")
+        performAll(loadEffects, on: &state, bare)
+        #expect(state.loaded?.path == "third/tiny3.safetensors")
+        #expect(state.sessions == nil)
+        #expect(state.sessionsPath == nil)
+        #expect(state.notice?.text.hasPrefix("loaded tiny3: 24 items, layers 8; no sessions file beside it") == true)
     }
 
     @Test func startingEmptyAndLoadingLikeTheRuntime() {
@@ -118,6 +135,9 @@ import Testing
         #expect(loaded.trainingLog?.count == tiny.log.count)
         #expect(loaded.trainingLog?.first == tiny.log.first)
         #expect(loaded.trainingLogNote == nil)
+        #expect(loaded.sessionsPath == nil)  // no sessions file beside it yet
+        try "SessionId\tItemId\tTime\n".write(toFile: directory + "/test.tsv", atomically: true, encoding: .utf8)
+        #expect(try ShellEnvironment.live().loadModel(path).sessionsPath == directory + "/test.tsv")
 
         try FileManager.default.removeItem(atPath: directory + "/items.tsv")
         try FileManager.default.removeItem(atPath: TrainingLog.path(forModel: path))

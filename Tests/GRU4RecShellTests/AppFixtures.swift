@@ -28,8 +28,10 @@ enum AppFixture {
     }
 
     /// An environment that serves the tiny model for any `.safetensors`
-    /// path (and fails for others), the tiny sessions, and records writes.
-    static func environment(files: Files = Files()) -> ShellEnvironment {
+    /// path (and fails for others), the tiny sessions for any `.tsv` path,
+    /// and records writes. With `sessionsBeside`, every model has a
+    /// `test.tsv` in its folder.
+    static func environment(files: Files = Files(), sessionsBeside: Bool = true) -> ShellEnvironment {
         ShellEnvironment(
             loadModel: { path in
                 guard path.hasSuffix(".safetensors") else {
@@ -37,6 +39,8 @@ enum AppFixture {
                 }
                 var (model, _) = loaded()
                 model.path = path
+                let folder = (path as NSString).deletingLastPathComponent
+                model.sessionsPath = sessionsBeside ? (folder.isEmpty ? "test.tsv" : folder + "/test.tsv") : nil
                 return model
             },
             loadSessions: { path, _ in
@@ -44,6 +48,16 @@ enum AppFixture {
                 return TinyModel().sessions
             },
             writeFile: { path, bytes in files.written[path] = bytes })
+    }
+}
+
+extension Suggestion.Movement {
+    /// The movement of each of `suggestions` against the top-k `before` (items, best first): the oracle.
+    static func expected(_ suggestions: [Suggestion], against before: [Int]) -> [Suggestion.Movement] {
+        suggestions.enumerated().map { place, s in
+            guard let old = before.firstIndex(of: s.item) else { return .new }
+            return old == place ? .same : (old > place ? .up(old - place) : .down(place - old))
+        }
     }
 }
 

@@ -202,7 +202,14 @@ import Testing
     @Test func measuredTimesShowInTheStatusLine() {
         var state = AppFixture.state()
         state.send(.measured(updateSeconds: 0.0008, renderSeconds: 0.0012))
+        #expect(!state.screen.contains("update 0.80 ms"))  // only with --debug or the t key
+        state.keys(.character("t"))
+        #expect(state.showTimings)
         #expect(state.screen.contains("update 0.80 ms + draw 1.20 ms"))
+        state.commands("timings")
+        #expect(!state.screen.contains("update 0.80 ms"))
+        let debug = ShellState(model: AppFixture.loaded().0, colorMode: .none, showTimings: true)
+        #expect(debug.showTimings)
     }
 }
 

@@ -44,3 +44,25 @@ import Testing
         #expect(!result.output.contains("> click Teapot"))
     }
 }
+
+/// Preloaded commands (the shell's demo steps) are neither in the transcript nor counted.
+@Suite struct AppScriptPreloadTests {
+    @Test func errorsNameTheScriptsOwnLines() {
+        let result = Shell.runScript(
+            lines: ["click Red mug", "clik Blue mug"], preload: ["replay next", "step", "step", "step"],
+            state: AppFixture.state(), environment: AppFixture.environment(), width: 80, height: 24)
+        #expect(result.failed)
+        #expect(result.output.hasPrefix("> click Red mug\n"))
+        #expect(result.output.contains("error (line 2): unknown command 'clik'"))
+        #expect(!result.output.contains("> replay next"))
+        #expect(!result.output.contains("> step"))
+        // The preload ran: the replay was there before the script's click detached it.
+        #expect(result.state.replay.sessionIndex == 0)
+    }
+
+    @Test func anEmptyScriptIsFine() {
+        let result = Shell.runScript(lines: [""], state: AppFixture.state(), environment: AppFixture.environment(), width: 80, height: 24)
+        #expect(!result.failed)
+        #expect(result.output.hasPrefix("\n\n"))
+    }
+}

@@ -33,7 +33,7 @@ public func maxAbsDiff(_ a: [Float], _ b: [Float]) -> Float {
     return m
 }
 
-/// Max |a - b| divided by max |b| (for gradients, as FORMAT.md section 12 normalises them).
+/// Max |a - b| divided by max |b| (for gradients, normalised as in GRU4Rec.md, Tolerances).
 public func maxNormalisedDiff(_ a: [Float], _ b: [Float]) -> Float {
     let scale = b.map(abs).max() ?? 0
     return maxAbsDiff(a, b) / max(scale, 1e-12)

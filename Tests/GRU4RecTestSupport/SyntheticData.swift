@@ -1,3 +1,4 @@
+import Foundation
 import GRU4Rec
 
 /// Small synthetic session data with learnable structure: items mostly follow
@@ -19,6 +20,28 @@ public enum SyntheticSessions {
         }
         let built = SessionData.build(sessionKeys: s, itemKeys: i, times: t, catalog: nil)
         return (built.0, built.1)
+    }
+
+    /// Writes sessions `range` of `data` as a session file (TSV: SessionId, ItemId, Time);
+    /// `prefix` goes before every item id (to make a catalog that shares no id).
+    public static func writeTSV(_ data: SessionData, _ catalog: ItemCatalog, to path: String, range: Range<Int>, prefix: String = "") throws {
+        var text = "SessionId\tItemId\tTime\n"
+        for s in range {
+            for e in data.offsets[s]..<data.offsets[s + 1] {
+                text += "\(data.sessionIDs[s])\t\(prefix)\(catalog.ids[Int(data.items[e])])\t\(Int(data.times[e]))\n"
+            }
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// The command-line tests' files in `dir`: 300 sessions over 25 items (seed 5), the
+    /// first 250 as `train.tsv`, the last 50 as `test.tsv`.
+    public static func writeTrainTest(in dir: String) throws -> (train: String, test: String) {
+        let (data, catalog) = make(sessions: 300, items: 25, seed: 5)
+        let train = dir + "/train.tsv", test = dir + "/test.tsv"
+        try writeTSV(data, catalog, to: train, range: 0..<250)
+        try writeTSV(data, catalog, to: test, range: 250..<300)
+        return (train, test)
     }
 
     /// Hyperparameters for tiny test models.

@@ -109,7 +109,7 @@ public struct TinyModel {
 
         var facts = TrainingFacts()
         facts.trainFile = "tiny.tsv"
-        facts.trainEvents = data.eventCount
+        facts.trainEvents = data.transitionCount
         facts.trainSessions = data.sessionCount
         facts.epochs = epochs
         facts.finalLoss = epochs > 0 ? lastLoss : nil

@@ -67,17 +67,38 @@ public final class Tmux {
             assignments.append("\(key)=\(Self.shellQuote(value))")
         }
         let shellCommand = assignments.joined(separator: " ") + " exec " + command
-        try run([
-            "start-server", ";",
+        let setup = [
             "set-option", "-g", "remain-on-exit", "on", ";",
             "set-option", "-g", "exit-empty", "off", ";",
             "new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), shellCommand,
-        ])
+        ]
+        do {
+            try run(["start-server", ";"] + setup)
+        } catch TmuxError.commandFailed(_, _, let output) where output.contains("server exited unexpectedly") {
+            // The server could not daemonize (daemon(3) fails where /dev/null is no device, as in
+            // some sandboxes): run it in the foreground (-D) as our child instead.
+            try startForegroundServer()
+            try run(setup)
+        }
         socketPath = try? run(["display-message", "-p", "-t", target, "#{socket_path}"])
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     deinit { kill() }
+
+    /// The server process when it runs in the foreground (`startForegroundServer`).
+    private var serverPID: pid_t?
+
+    /// Starts `tmux -D` (no daemon) as a child and waits until it answers.
+    private func startForegroundServer() throws {
+        let pid = try Self.spawn(["tmux", "-D", "-L", socketName, "-f", "/dev/null"], wait: false).pid
+        serverPID = pid
+        for _ in 0..<100 {
+            if (try? run(["show-options", "-g", "exit-empty"])) != nil { return }
+            usleep(20_000)
+        }
+        throw TmuxError.commandFailed(arguments: ["-D", "-L", socketName], status: -1, output: "the foreground server did not answer")
+    }
 
     // MARK: Commands
 
@@ -187,6 +208,11 @@ public final class Tmux {
         guard !killed else { return }
         killed = true
         _ = try? run(["kill-server"])
+        if let serverPID {
+            signalProcess(serverPID, SIGTERM)  // in case kill-server did not reach it
+            var status: Int32 = 0
+            _ = waitpid(serverPID, &status, 0)
+        }
         if let socketPath, !socketPath.isEmpty { unlink(socketPath) }
     }
 
@@ -214,6 +240,13 @@ public final class Tmux {
     /// Runs `arguments[0]` (looked up on PATH) and returns its exit status and
     /// combined stdout/stderr.
     static func spawn(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let result = try spawn(arguments, wait: true)
+        return (result.status, result.output)
+    }
+
+    /// Runs `arguments[0]`; with `wait`, until it exits (status and output),
+    /// else returns at once with its pid (status 0, no output).
+    static func spawn(_ arguments: [String], wait: Bool) throws -> (pid: pid_t, status: Int32, output: String) {
         let outputPath = FileManager.default.temporaryDirectory
             .appendingPathComponent("gru4rec-tmux-\(getpid())-\(UUID().uuidString).out").path
         defer { unlink(outputPath) }
@@ -256,6 +289,7 @@ public final class Tmux {
         var pid = pid_t()
         let spawnStatus = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard spawnStatus == 0 else { throw TmuxError.spawnFailed(arguments: arguments, errno: spawnStatus) }
+        guard wait else { return (pid, 0, "") }
         var waitStatus: Int32 = 0
         while waitpid(pid, &waitStatus, 0) == -1 {
             guard errno == EINTR else { break }
@@ -263,7 +297,7 @@ public final class Tmux {
         let exited = (waitStatus & 0x7F) == 0
         let status = exited ? (waitStatus >> 8) & 0xFF : 128 + (waitStatus & 0x7F)
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return (status, output)
+        return (pid, status, output)
     }
 
     /// `'text'` with single quotes escaped, for a POSIX shell.

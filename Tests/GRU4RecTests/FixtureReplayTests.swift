@@ -4,8 +4,8 @@ import Testing
 import GRU4RecTestSupport
 
 /// Replays the reference implementation's recorded runs (../shared/fixtures,
-/// FORMAT.md) step by step: structure, single teacher-forced steps, a free run
-/// from the initial parameters, and the evaluation. Tolerances: FORMAT.md section 12.
+/// ../shared/fixtures/FORMAT.md) step by step: structure, single teacher-forced steps, a free run
+/// from the initial parameters, and the evaluation. Tolerances: GRU4Rec.md, Tolerances (from ../shared/fixtures/FORMAT.md, section 12).
 struct Fixture {
     let name: String
     let tensors: SafeTensorsFile

@@ -104,9 +104,11 @@ struct ParallelTests {
         var options = EvaluationOptions()
         options.cutoffs = [1, 5, 10]
         options.recordRanks = true
+        options.recordTopItems = 3
         options.batchSize = 7
         let r = withOneAndTwoThreads { Evaluator(model: model).evaluate(data, options: options) }
         #expect(r.one.ranks == r.two.ranks)
+        #expect(r.one.records == r.two.records && r.one.records?.count == r.one.events)
         #expect(r.one.recall == r.two.recall && r.one.mrr == r.two.mrr && r.one.ndcg == r.two.ndcg)
         #expect(r.one.coverage == r.two.coverage && r.one.popularity == r.two.popularity)
     }

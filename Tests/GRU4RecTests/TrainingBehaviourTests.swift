@@ -203,4 +203,32 @@ struct TrainingBehaviourTests {
         #expect(gru.recall[20]! > 2 * pop.recall[20]!)
         #expect(gru.mrr[20]! > 3 * pop.mrr[20]!)
     }
+    @Test("the epoch loss is the official code's figure (the plain mean of the step losses); batch losses are per predicted event")
+    func epochLossAsTheReferencePrintsIt() throws {
+        let (data, catalog) = SyntheticSessions.make(sessions: 60)
+        let hp = SyntheticSessions.hyperparameters()
+        let trainer = try freshTrainer(hp, data, catalog)
+        var reports: [TrainingProgress] = []
+        let summary = try #require(try trainer.runEpoch(reportEvery: 1) { reports.append($0) })
+        #expect(reports.count == summary.batches)
+        // Each report covers one step: recentLoss = summed loss / rows, so the
+        // step's loss as the reference computes it is L = recentLoss * rows / batch_size.
+        var weighted = 0.0, plain = 0.0, rowsSeen = 0
+        var shrunk = false
+        for r in reports {
+            let rows = r.events - rowsSeen
+            rowsSeen = r.events
+            let step = r.recentLoss * Double(rows) / Double(hp.batchSize)
+            weighted += step * Double(rows)
+            plain += step
+            shrunk = shrunk || rows < hp.batchSize
+        }
+        #expect(rowsSeen == summary.events)
+        // The official avgc = Σ(L·n_valid)/Σ n_valid with n_valid never updated from
+        // batch_size: the plain mean, not the mean weighted by the real rows.
+        let mean = plain / Double(summary.batches)
+        #expect(abs(summary.meanLoss - mean) <= 1e-9 * mean)
+        #expect(shrunk)
+        #expect(abs(weighted / Double(summary.events) - mean) > 1e-3)
+    }
 }

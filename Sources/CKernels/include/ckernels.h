@@ -2,12 +2,14 @@
 #define GRU4REC_CKERNELS_H
 #include <stddef.h>
 
-/* Vectorised element-wise kernels for the training step (C so that the compiler
-   vectorises square roots and exponentials; each function is built for several
-   instruction sets and the best one is chosen at run time).
+/* The C side of the model core: vectorised kernels (element-wise math of the
+   training step, Adagrad rows, gathers, top-k and rank counts; C so that the
+   compiler vectorises square roots and exponentials; each is built for several
+   instruction sets and the best one is chosen at run time), the fork-join
+   worker pool (pool.c) and the huge-page allocator (memory.c).
    Conventions match the Swift kernels they replace; see the Swift call sites. */
 
-/* Adagrad with momentum over n contiguous elements (FORMAT.md section 6):
+/* Adagrad with momentum over n contiguous elements (GRU4Rec.md, Optimizer):
    acc += g^2; d = -lr * g / sqrt(acc + eps); mom = mu*mom + d; theta += mom
    (theta += d when mom is NULL). */
 void g4r_adagrad(float *theta, const float *grad, float *acc, float *mom, size_t n, float lr, float mu, float eps);
@@ -26,7 +28,7 @@ void g4r_gather_rows(const float *table, size_t len, const int *index, size_t co
    Returns -log(p_t + 1e-24). */
 float g4r_xe_row(const float *row, const float *shift, size_t n, size_t t, float *grad, float inv_d);
 
-/* BPR-max over one score row (FORMAT.md 5.3), with an ELU final activation when
+/* BPR-max over one score row (GRU4Rec.md, "The math"), with an ELU final activation when
    elu_alpha > 0 (linear otherwise). scratch holds 3n floats. Writes dLoss/dR * inv_d
    into grad and returns the row's loss. */
 float g4r_bprmax_row(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d);

@@ -19,7 +19,7 @@ public struct BatchStep {
 }
 
 /// Session-parallel mini-batches exactly as the reference builds them
-/// (FORMAT.md section 8).
+/// (GRU4Rec.md, Mini-batches).
 ///
 /// Row `k` follows one session; all rows advance one event per step (no BPTT).
 /// After the shortest row runs out, every used-up row takes the next session

@@ -15,6 +15,11 @@ public struct SessionData: Sendable {
     public var times: [Double]
     /// Events dropped because their item was unknown to the catalog (evaluation data only).
     public var droppedUnknownItems: Int = 0
+    /// For every event in `items` order, its 0-based index among the events of the file it
+    /// was read from (data lines in file order, dropped events included), so per-event
+    /// results can be written back in file order. Empty when the data did not come from
+    /// ``build(sessionKeys:itemKeys:times:catalog:)``.
+    public var fileIndex: [Int32] = []
 
     public var sessionCount: Int { offsets.count - 1 }
     public var eventCount: Int { items.count }
@@ -62,6 +67,8 @@ public struct SessionData: Sendable {
         var eventSession: [Int32] = []
         var eventItem: [Int32] = []
         var eventTime: [Double] = []
+        var eventIndex: [Int32] = []
+        eventIndex.reserveCapacity(sessionKeys.count)
         eventSession.reserveCapacity(sessionKeys.count)
         eventItem.reserveCapacity(sessionKeys.count)
         eventTime.reserveCapacity(sessionKeys.count)
@@ -86,15 +93,18 @@ public struct SessionData: Sendable {
             eventSession.append(Int32(s))
             eventItem.append(Int32(item))
             eventTime.append(times[e])
+            eventIndex.append(Int32(truncatingIfNeeded: e))
         }
         var data = group(sessionCount: sessionNames.count, names: sessionNames,
-                         eventSession: eventSession, eventItem: eventItem, eventTime: eventTime)
+                         eventSession: eventSession, eventItem: eventItem, eventTime: eventTime, eventIndex: eventIndex)
         data.droppedUnknownItems = dropped
         return (data, cat)
     }
 
     /// Groups events (session ordinal per event, in file order) and orders sessions by first time.
-    static func group(sessionCount: Int, names: [String], eventSession: [Int32], eventItem: [Int32], eventTime: [Double]) -> SessionData {
+    /// `eventIndex` (optional, one per event) is carried along as ``fileIndex``.
+    static func group(sessionCount: Int, names: [String], eventSession: [Int32], eventItem: [Int32], eventTime: [Double],
+                      eventIndex: [Int32] = []) -> SessionData {
         // Counting sort by session keeps file order inside each session.
         var counts = [Int](repeating: 0, count: sessionCount + 1)
         for s in eventSession { counts[Int(s) + 1] += 1 }
@@ -129,6 +139,8 @@ public struct SessionData: Sendable {
         offsets.reserveCapacity(sessionCount + 1)
         var items: [Int32] = []
         var times: [Double] = []
+        var fileIndex: [Int32] = []
+        fileIndex.reserveCapacity(eventIndex.count)
         items.reserveCapacity(eventItem.count)
         times.reserveCapacity(eventItem.count)
         var ids: [String] = []
@@ -137,10 +149,13 @@ public struct SessionData: Sendable {
             for k in counts[s]..<counts[s + 1] {
                 items.append(eventItem[order[k]])
                 times.append(eventTime[order[k]])
+                if !eventIndex.isEmpty { fileIndex.append(eventIndex[order[k]]) }
             }
             offsets.append(items.count)
             ids.append(names[s])
         }
-        return SessionData(sessionIDs: ids, offsets: offsets, items: items, times: times)
+        var data = SessionData(sessionIDs: ids, offsets: offsets, items: items, times: times)
+        data.fileIndex = fileIndex
+        return data
     }
 }

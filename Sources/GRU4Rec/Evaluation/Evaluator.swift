@@ -39,8 +39,10 @@ public struct EvaluationResult: Sendable {
     public var coverage: [Int: Double] = [:]
     /// Mean popularity (support / max support) of the recommended top-K items.
     public var popularity: [Int: Double] = [:]
+    /// Every evaluated event, in evaluation (batch) order (when `recordRanks` was set).
+    public var records: EvaluationRecords? = nil
     /// Rank of every target in evaluation order (when requested).
-    public var ranks: [Double]? = nil
+    public var ranks: [Double]? { records?.rank }
     public var seconds: Double = 0
 
     /// Flat `name@k -> value` pairs in a stable order (for tables and JSON).
@@ -68,7 +70,11 @@ public struct EvaluationOptions: Sendable {
     }
     /// Compute coverage@K and popularity@K (needs the top-K list of every event).
     public var listMetrics: Bool = true
+    /// Keep a record of every event (``EvaluationResult/records``): session, position,
+    /// input, target, rank and score, from the same pass (no second scoring).
     public var recordRanks: Bool = false
+    /// With `recordRanks`, also keep the top-N item indices of every event.
+    public var recordTopItems: Int = 0
     public init() {}
 }
 
@@ -105,14 +111,17 @@ public final class Evaluator {
         var step = BatchStep()
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: options.batchSize * n)
         defer { scores.deallocate() }
-        var hits = [Double](repeating: 0, count: cutoffs.count)
-        var rr = [Double](repeating: 0, count: cutoffs.count)
-        var dcg = [Double](repeating: 0, count: cutoffs.count)
+        var sums = RankMetricSums(cutoffs: cutoffs)
         var seen = [[Bool]](repeating: [Bool](repeating: false, count: n), count: options.listMetrics ? cutoffs.count : 0)
         var popSum = [Double](repeating: 0, count: cutoffs.count)
         let support = scorer.itemSupport
         let maxSupport = Double(max(support.max() ?? 1, 1))
-        var ranks: [Double] = []
+        let topCount = options.recordRanks ? min(max(0, options.recordTopItems), n) : 0
+        let listK = max(options.listMetrics ? maxK : 0, topCount)
+        var records = EvaluationRecords(topCount: topCount)
+        if options.recordRanks { records.reserve(total) }
+        // Next input position (1-based) of every session, for the records.
+        var nextPosition = [Int32](repeating: 1, count: options.recordRanks ? data.sessionCount : 0)
         var done = 0
         var rowRanks: [Double] = []
         var tops: [[(item: Int, score: Float)]] = []
@@ -124,7 +133,7 @@ public final class Evaluator {
             let rows = step.rows
             if rowRanks.count < rows { rowRanks = [Double](repeating: 0, count: rows) }
             if tops.count < rows { tops = [[(item: Int, score: Float)]](repeating: [], count: rows) }
-            let mode = options.mode, listMetrics = options.listMetrics
+            let mode = options.mode
             rowRanks.withUnsafeMutableBufferPointer { rankBuffer in
                 tops.withUnsafeMutableBufferPointer { topBuffer in
                     step.target.withUnsafeBufferPointer { targetBuffer in
@@ -133,7 +142,7 @@ public final class Evaluator {
                             for i in Parallel.half(rows, part: part) {
                                 let row = scores + i * n
                                 rankP[i] = rankOfTarget(row, count: n, target: Int(targets[i]), mode: mode)
-                                if listMetrics { topP[i] = topK(row, count: n, k: maxK) }
+                                if listK > 0 { topP[i] = topK(row, count: n, k: listK) }
                             }
                         }
                     }
@@ -141,11 +150,7 @@ public final class Evaluator {
             }
             for i in 0..<rows {
                 let rank = rowRanks[i]
-                for (c, k) in cutoffs.enumerated() where rank <= Double(k) {
-                    hits[c] += 1
-                    rr[c] += 1 / rank
-                    dcg[c] += 1 / log2(rank + 1)
-                }
+                sums.add(rank: rank)
                 if options.listMetrics {
                     let top = tops[i]
                     for (c, k) in cutoffs.enumerated() {
@@ -156,23 +161,36 @@ public final class Evaluator {
                     }
                 }
             }
-            if options.recordRanks { ranks.append(contentsOf: rowRanks.prefix(rows)) }
+            if options.recordRanks {
+                for i in 0..<rows {
+                    let s = step.session[i], target = step.target[i]
+                    records.session.append(Int32(truncatingIfNeeded: s))
+                    records.position.append(nextPosition[s])
+                    nextPosition[s] += 1
+                    records.input.append(step.input[i])
+                    records.target.append(target)
+                    records.rank.append(rowRanks[i])
+                    records.score.append(scores[i * n + Int(target)])
+                    if topCount > 0 { for e in tops[i].prefix(topCount) { records.topItems.append(Int32(e.item)) } }
+                }
+            }
             observer?(step, scores, Array(rowRanks.prefix(rows)))
             done += step.rows
             progress?(done, total)
         }
         let events = Double(max(done, 1))
         result.events = done
+        let recall = sums.recall, mrr = sums.mrr, ndcg = sums.ndcg
         for (c, k) in cutoffs.enumerated() {
-            result.recall[k] = hits[c] / events
-            result.mrr[k] = rr[c] / events
-            result.ndcg[k] = dcg[c] / events
+            result.recall[k] = recall[c]
+            result.mrr[k] = mrr[c]
+            result.ndcg[k] = ndcg[c]
             if options.listMetrics {
                 result.coverage[k] = Double(seen[c].lazy.filter { $0 }.count) / Double(max(n, 1))
                 result.popularity[k] = popSum[c] / (events * Double(min(k, n)))
             }
         }
-        if options.recordRanks { result.ranks = ranks }
+        if options.recordRanks { result.records = records }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return result
     }

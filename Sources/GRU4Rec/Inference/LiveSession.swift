@@ -6,7 +6,7 @@ public struct LiveStep: Sendable {
     /// Reset-gate activations r of the step, per layer.
     public var resetGate: [[Float]]
     /// Update-gate activations z of the step, per layer. (GRUCell layers: z keeps the
-    /// old state; the one-hot layer: z takes the new candidate. See FORMAT.md 4.)
+    /// old state; the one-hot layer: z takes the new candidate. See GRU4Rec.md, "The math".)
     public var updateGate: [[Float]]
 }
 
@@ -82,5 +82,14 @@ public final class LiveSession {
     public func rank(of item: Int, mode: TieMode = .standard) -> Double {
         computeScores()
         return scoreBuffer.withUnsafeBufferPointer { rankOfTarget($0.baseAddress!, count: $0.count, target: item, mode: mode) }
+    }
+}
+
+extension LiveSession {
+    /// The per-step trace of every layer for a whole session (hidden state and
+    /// gates after each click), from a zero state; the session is left at its end.
+    public func replay(_ session: [Int]) -> [LiveStep] {
+        reset()
+        return session.map { feed($0) }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import CKernels
 
 /// The PyTorch `GRUCell` convention, used by every layer except the one-hot
-/// input layer (FORMAT.md section 4.1). Shapes are row-major, B = rows, I = input
+/// input layer (GRU4Rec.md, "The math"). Shapes are row-major, B = rows, I = input
 /// size, H = hidden size:
 ///
 ///     a  = u · W_ih^T + b_ih           (B x 3H)  column blocks [r | z | n]

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The reference's one-hot input layer ("GRUEmbedding", FORMAT.md section 4.2),
+/// The reference's one-hot input layer ("GRUEmbedding", GRU4Rec.md, "The math"),
 /// which follows the GRU4Rec paper's convention. H = hidden size, x = input items:
 ///
 ///     v  = Wx0[x] + Bh0               (B x 3H)  column blocks [c | r | z]  (candidate FIRST)

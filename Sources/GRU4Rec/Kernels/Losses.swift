@@ -4,9 +4,9 @@ import CKernels
 /// Loss kernels over the training score matrix R (B x N, row-major, row stride
 /// `ld`), whose target for row i is column i (the diagonal). Each computes the
 /// loss SUM over rows divided by `normalizer` (the configured batch size, even
-/// for a shrunken last batch: FORMAT.md 5.4) and writes dLoss/dR into `dR`.
+/// for a shrunken last batch: GRU4Rec.md, Loss normalisation) and writes dLoss/dR into `dR`.
 ///
-/// Conventions (FORMAT.md 5.2, 5.3; the older losses as the reference's Theano version):
+/// Conventions (GRU4Rec.md, "The math" and Loss normalisation; the older losses as the reference's Theano version):
 /// - cross-entropy: Z = R - logq·ln q (per column, `shift`), p = softmax(Z),
 ///   loss_i = -ln(p_ii + 1e-24).
 /// - bpr-max: O = act(R); s = softmax over the negatives j != i; t = O_ii;

@@ -31,7 +31,7 @@ public struct TrainingFacts: Codable, Equatable, Sendable {
 /// |---|---|
 /// | `format` | `gru4rec-shell` |
 /// | `format_version` | ``GRU4RecModel/formatVersion`` |
-/// | `hyperparameters` | JSON object of reference-named hyperparameters |
+/// | `hyperparameters` | JSON object of reference-named hyperparameters, typed (numbers, booleans, arrays; strings in files written before) |
 /// | `items` | JSON array of item ids in index order |
 /// | `training` | JSON object of ``TrainingFacts`` |
 extension GRU4RecModel {
@@ -53,37 +53,41 @@ extension GRU4RecModel {
     }
 
     func modelMetadata(facts: TrainingFacts) -> [String: String] {
-        var hp: [String: String] = [:]
-        for (k, v) in hyperparameters.asDictionary { hp[k] = v }
-        return [
+        [
             "format": "gru4rec-shell",
             "format_version": String(Self.formatVersion),
-            "hyperparameters": jsonString(hp),
-            "items": jsonString(catalog.ids),
+            "hyperparameters": hyperparameters.jsonText,
+            // Built directly: JSONSerialization takes seconds for a million ids.
+            "items": "[" + catalog.ids.map(jsonString).joined(separator: ",") + "]",
             "training": (try? String(decoding: JSONEncoder.sorted.encode(facts), as: UTF8.self)) ?? "{}",
         ]
     }
 
     /// Loads and validates a model file; every problem is an ``InputError`` naming the file.
     public static func load(from path: String) throws -> (model: GRU4RecModel, facts: TrainingFacts, file: SafeTensorsFile) {
-        let file = try SafeTensorsFile(contentsOf: path)
+        let file: SafeTensorsFile
+        do { file = try SafeTensorsFile(contentsOf: path) } catch let error as InputError {
+            guard OfficialModelImport.isTorchArchive(path: path) else { throw error }
+            throw InputError(path: path, message: "a PyTorch file (torch.save), not a gru4rec-shell model",
+                             hint: "convert a model saved by the official PyTorch GRU4Rec first: gru4rec import \(path) --output model.safetensors")
+        }
         func fail(_ message: String, _ hint: String? = nil) -> InputError { InputError(path: path, message: message, hint: hint) }
         let meta = file.metadata
         guard meta["format"] == "gru4rec-shell" else {
             throw fail("not a gru4rec-shell model (metadata 'format' is \(meta["format"].map { "'\($0)'" } ?? "missing"))",
-                       "train a model with `gru4rec train`; reference (pickled) models cannot be read")
+                       "train a model with `gru4rec train`, or convert one saved by the official PyTorch GRU4Rec with `gru4rec import MODEL.pt --output MODEL.safetensors`")
         }
         guard let v = meta["format_version"].flatMap(Int.init) else { throw fail("metadata 'format_version' is missing or not a number") }
         guard v == formatVersion else {
             throw fail("model format version \(v) is not supported (this build reads version \(formatVersion))",
                        v > formatVersion ? "upgrade gru4rec-shell to read this model" : "retrain the model with this version")
         }
-        guard let hpText = meta["hyperparameters"], let hpObject = try? JSONSerialization.jsonObject(with: Data(hpText.utf8)) as? [String: String] else {
-            throw fail("metadata 'hyperparameters' is missing or not a JSON object of strings")
+        guard let hpText = meta["hyperparameters"], case .object(let hpObject)? = try? JSONParser.parse(Array(hpText.utf8)) else {
+            throw fail("metadata 'hyperparameters' is missing or not a JSON object")
         }
         let hp: Hyperparameters
         do {
-            hp = try Hyperparameters(dictionary: hpObject)
+            hp = try Hyperparameters(json: hpObject)
             try hp.validateSizes()
         } catch {
             throw fail("invalid hyperparameters in the model: \(error)")

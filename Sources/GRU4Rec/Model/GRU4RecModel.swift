@@ -1,6 +1,6 @@
 /// A GRU4Rec model: hyperparameters, item catalog, item support and parameters.
 ///
-/// Parameter names and shapes follow the reference (FORMAT.md section 3):
+/// Parameter names and shapes follow the reference (GRU4Rec.md, Parameters):
 ///
 /// | name | shape | mode |
 /// |---|---|---|

@@ -131,12 +131,7 @@ public struct Hyperparameters: Equatable, Sendable {
     }
 
     /// The reference's names, in a stable order, for help texts and records.
-    public static let names: [String] = [
-        "layers", "loss", "final_act", "elu_param", "batch_size", "dropout_p_embed", "dropout_p_hidden",
-        "learning_rate", "momentum", "n_sample", "sample_alpha", "sample_store", "bpreg", "logq",
-        "embedding", "constrained_embedding", "n_epochs", "optimizer", "adam_beta1", "adam_beta2",
-        "adam_epsilon", "grad_clip", "seed",
-    ]
+    public static let names: [String] = Hyperparameters().typedValues.map(\.0)
 
     /// Sets one hyperparameter from its reference name and a textual value.
     /// Layers are written `100/100` (the reference's form) or `100,100` / `[100,100]`.
@@ -208,7 +203,8 @@ public struct Hyperparameters: Equatable, Sendable {
             guard let s = UInt64(value) else { throw bad("a non-negative integer") }
             seed = s
         default:
-            throw HyperparameterError.unknownKey(key, suggestion: closestMatch(key, in: Self.names))
+            // No name is longer than 21 characters: a far longer key gets no (costly) suggestion.
+            throw HyperparameterError.unknownKey(key, suggestion: key.count <= 64 ? closestMatch(key, in: Self.names) : nil)
         }
     }
 
@@ -222,36 +218,17 @@ public struct Hyperparameters: Equatable, Sendable {
         }
     }
 
-    /// Every hyperparameter as reference-named strings (stable order), e.g. for model metadata.
+    /// Every hyperparameter as reference-named display strings (stable order):
+    /// layers as `100/100`, numbers in short form (see ``typedValues`` for the exact, typed values).
     public var asDictionary: [(String, String)] {
-        [
-            ("layers", layers.map(String.init).joined(separator: "/")),
-            ("loss", loss.rawValue),
-            ("final_act", finalActivation.description),
-            ("elu_param", formatCompact(Double(eluParam))),
-            ("batch_size", String(batchSize)),
-            ("dropout_p_embed", formatCompact(Double(dropoutPEmbed))),
-            ("dropout_p_hidden", formatCompact(Double(dropoutPHidden))),
-            ("learning_rate", formatCompact(Double(learningRate))),
-            ("momentum", formatCompact(Double(momentum))),
-            ("n_sample", String(nSample)),
-            ("sample_alpha", formatCompact(Double(sampleAlpha))),
-            ("sample_store", String(sampleStore)),
-            ("bpreg", formatCompact(Double(bpreg))),
-            ("logq", formatCompact(Double(logq))),
-            ("embedding", String(embedding)),
-            ("constrained_embedding", constrainedEmbedding ? "true" : "false"),
-            ("n_epochs", String(nEpochs)),
-            ("optimizer", optimizer.rawValue),
-            ("adam_beta1", formatCompact(Double(adamBeta1))),
-            ("adam_beta2", formatCompact(Double(adamBeta2))),
-            ("adam_epsilon", formatCompact(Double(adamEpsilon))),
-            ("grad_clip", formatCompact(Double(gradClip))),
-            ("seed", String(seed)),
-        ]
+        typedValues.map { key, value in
+            if case .number(let v) = value { return (key, formatCompact(Double(v))) }
+            return (key, value.exactText)
+        }
     }
 
-    /// Rebuilds hyperparameters from `asDictionary`'s form.
+    /// Rebuilds hyperparameters from reference-named strings (`asDictionary`'s form,
+    /// or ``HyperparameterValue/exactText``).
     public init(dictionary: [String: String]) throws {
         self.init()
         // Order matters where keys interact: final_act after elu_param, embedding after layers.
@@ -280,12 +257,12 @@ public enum HyperparameterError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .unknownKey(k, s):
-            return "unknown hyperparameter '\(k)'" + (s.map { "; did you mean '\($0)'?" } ?? "")
+            return "unknown hyperparameter '\(clippedForMessage(k))'" + (s.map { "; did you mean '\($0)'?" } ?? "")
                 + "\n  hint: known names: " + Hyperparameters.names.joined(separator: ", ")
         case let .invalidValue(k, v, e):
-            return "invalid value '\(v)' for \(k): expected \(e)"
+            return "invalid value '\(clippedForMessage(v))' for \(clippedForMessage(k)): expected \(e)"
         case let .malformed(p, h):
-            return "malformed parameter '\(p)'\n  hint: \(h)"
+            return "malformed parameter '\(clippedForMessage(p))'\n  hint: \(h)"
         case let .invalidCombination(m):
             return "invalid hyperparameters: \(m)"
         }

@@ -61,7 +61,7 @@ public struct SeededGenerator: RandomNumberGenerator, Equatable, Sendable {
 
 /// NumPy's legacy MT19937 (`np.random.seed(s); np.random.rand(...)`), used only to
 /// reproduce the reference implementation's `compatibility_mode` initialisation
-/// bit for bit (FORMAT.md section 7.1).
+/// bit for bit (GRU4Rec.md, Initialisation).
 struct MersenneTwister {
     private var mt = [UInt32](repeating: 0, count: 624)
     private var index = 624

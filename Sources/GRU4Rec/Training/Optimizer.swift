@@ -11,7 +11,7 @@ struct SparseRowGradient {
 
 /// Optimizers over a ``ParameterStore``.
 ///
-/// Adagrad with momentum (the reference's `IndexedAdagradM`, FORMAT.md section 6),
+/// Adagrad with momentum (the reference's `IndexedAdagradM`, GRU4Rec.md, Optimizer),
 /// ε = 1e-6 INSIDE the square root:
 ///
 ///     acc += g²;  Δ = -η g / sqrt(acc + ε);  mom = μ mom + Δ;  θ += mom   (θ += Δ when μ = 0)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Draws the negative items shared by a mini-batch: item j with probability
-/// proportional to support_j ^ sample_alpha (FORMAT.md section 9), by Walker's
+/// proportional to support_j ^ sample_alpha (GRU4Rec.md, Sampling), by Walker's
 /// alias method (O(1) per draw).
 ///
 /// Like the reference, draws are precomputed into a store of `storeSize` ids
@@ -43,7 +43,7 @@ public struct NegativeSampler {
     }
 
     /// The reference's sampling CDF (float64 cumulative sum of support^alpha,
-    /// normalised, last entry 1, cast to float32): FORMAT.md section 9. Tests
+    /// normalised, last entry 1, cast to float32): GRU4Rec.md, Sampling. Tests
     /// compare it with the recorded `data/sample_cdf`; the sampler itself draws
     /// from the same distribution by the alias method.
     package static func referenceCDF(support: [Int], alpha: Float) -> [Float] {

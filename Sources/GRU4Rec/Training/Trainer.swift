@@ -7,9 +7,11 @@ public struct TrainingProgress: Sendable {
     /// Predicted events done in this epoch, and the epoch's total.
     public var events: Int
     public var totalEvents: Int
-    /// Mean step loss since the start of the epoch.
+    /// The epoch's loss so far as the reference reports it (see ``EpochSummary/meanLoss``).
     public var meanLoss: Double
-    /// Mean step loss since the previous report.
+    /// Mean loss per predicted event since the previous report: each step's
+    /// summed loss divided by the rows it really had, so the shrinking
+    /// mini-batches at an epoch's end do not dip.
     public var recentLoss: Double
     public var eventsPerSecond: Double
     /// Seconds since the epoch started (this run).
@@ -19,7 +21,10 @@ public struct TrainingProgress: Sendable {
 /// What one finished epoch did.
 public struct EpochSummary: Sendable {
     public var epoch: Int
-    /// Mean of the step losses (each normalised by the configured batch size), as the reference prints it.
+    /// The epoch's loss as the official code prints it: the plain mean of the
+    /// step losses, each summed over its rows and divided by the configured
+    /// batch size. (Its `avgc = Σ(L·n) / Σ n` weights by `n_valid`, but that
+    /// variable stays `batch_size` for the whole epoch, so it is a plain mean.)
     public var meanLoss: Double
     public var events: Int
     public var batches: Int
@@ -63,6 +68,7 @@ public final class Trainer {
     /// can say which file a checkpoint belongs to.
     public var trainingFile: String?
     var batcher: SessionBatcher?
+    /// Σ of the epoch's step losses.
     var epochLossSum = 0.0
     var epochBatches = 0
     var epochEvents = 0
@@ -96,7 +102,9 @@ public final class Trainer {
         }
         let total = data.transitionCount
         let start = DispatchTime.now().uptimeNanoseconds
-        var lastReportLoss = epochLossSum, lastReportBatches = epochBatches
+        let nominalRows = Double(hp.batchSize)
+        // Since the last report: summed (unnormalised) step losses and their rows.
+        var recentSum = 0.0, recentRows = 0
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         while true {
             if shouldStop() {
@@ -111,16 +119,17 @@ public final class Trainer {
             guard loss.isFinite else { throw TrainingError.notANumber(epoch: completedEpochs + 1, batch: epochBatches) }
             epochLossSum += loss
             epochEvents += batch.rows
+            recentSum += loss * nominalRows
+            recentRows += batch.rows
             if reportEvery > 0 && epochBatches % reportEvery == 0 {
                 let t = epochSeconds + elapsed()
-                let recentCount = epochBatches - lastReportBatches
                 onProgress(TrainingProgress(
                     epoch: completedEpochs + 1, batches: epochBatches, events: epochEvents, totalEvents: total,
                     meanLoss: epochLossSum / Double(epochBatches),
-                    recentLoss: recentCount > 0 ? (epochLossSum - lastReportLoss) / Double(recentCount) : 0,
+                    recentLoss: recentRows > 0 ? recentSum / Double(recentRows) : 0,
                     eventsPerSecond: t > 0 ? Double(epochEvents) / t : 0, elapsed: t))
-                lastReportLoss = epochLossSum
-                lastReportBatches = epochBatches
+                recentSum = 0
+                recentRows = 0
             }
         }
         epochSeconds += elapsed()

@@ -134,7 +134,8 @@ public final class TrainingStep {
     let wySpec: TensorSpec, bySpec: TensorSpec, inputTableSpec: TensorSpec?
 
     /// A monotonic clock in nanoseconds; when set, ``profile`` accumulates phase times.
-    /// (The library never reads the clock itself.)
+    /// (The step itself never reads the clock; the trainer and the evaluator time whole
+    /// epochs and passes for their reports.)
     public var clock: (() -> UInt64)? = nil
     public var profile = StepProfile()
     private var mark: UInt64 = 0
@@ -329,7 +330,7 @@ public final class TrainingStep {
 
         // Scores over distinct output items (column halves); the logQ shift.
         let lnP0P = lnP0.pointer, lnP0AlphaP = lnP0Alpha.pointer
-        let logq = hp.logq, m = hp.batchSize  // the configured batch size splits the columns (FORMAT.md 5.2)
+        let logq = hp.logq, m = hp.batchSize  // the configured batch size splits the columns (GRU4Rec.md, Loss normalisation)
         Parallel.run { part in
             let cols = Parallel.half(uy, part: part, align: 8)
             if !cols.isEmpty {

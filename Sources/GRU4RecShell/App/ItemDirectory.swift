@@ -15,6 +15,8 @@ struct ItemDirectory {
     let byPopularity: [Int]
     /// Lower-cased "name id" per index, for filtering.
     private let searchKeys: [String]
+    /// The longest search key, in UTF-8 bytes (longer text matches nothing).
+    private let longestKeyBytes: Int
     /// Lower-cased name -> first index with that name.
     private let nameLookup: [String: Int]
     private let idLookup: [String: Int]
@@ -31,6 +33,7 @@ struct ItemDirectory {
         self.support = support
         byPopularity = ids.indices.sorted { support[$0] != support[$1] ? support[$0] > support[$1] : $0 < $1 }
         searchKeys = ids.indices.map { (names[$0] + " " + ids[$0]).lowercased() }
+        longestKeyBytes = searchKeys.map(\.utf8.count).max() ?? 0
         var lookup: [String: Int] = [:]
         for (i, name) in names.enumerated() where lookup[name.lowercased()] == nil { lookup[name.lowercased()] = i }
         nameLookup = lookup
@@ -52,30 +55,84 @@ struct ItemDirectory {
     func filter(_ query: String) -> [Int] {
         let q = query.lowercased().trimmingCharacters(in: .whitespaces)
         guard !q.isEmpty else { return byPopularity }
+        guard q.utf8.count <= longestKeyBytes else { return [] }  // longer than every name and id
         return byPopularity.filter { searchKeys[$0].contains(q) }
     }
 
     /// How a typed item reference resolved.
     enum Resolution: Equatable {
         case found(Int)
-        /// Several items start with the text.
+        /// Several items match the text (as the catalog filter matches), most popular first.
         case ambiguous([Int])
         case unknown(suggestion: Int?)
     }
 
+    /// Longest text that gets a "did you mean" suggestion: longer text is
+    /// no misspelling, and the fuzzy search costs length x name length per item.
+    static let longestFuzzyQuery = 64
+
     /// Finds an item by exact id, then exact name (case-insensitive), then a
-    /// unique id or name prefix; otherwise suggests the closest id or name.
+    /// unique id or name prefix, then the catalog filter's matches (the text
+    /// anywhere in name or id, as `/` and `find` match): one is found, more
+    /// are ambiguous. Otherwise suggests the most similar name or id
+    /// (`suggestion(for:)`).
     func resolve(_ text: String) -> Resolution {
         let t = text.trimmingCharacters(in: .whitespaces)
         if let i = idLookup[t] { return .found(i) }
         let lower = t.lowercased()
         if let i = nameLookup[lower] { return .found(i) }
+        guard !lower.isEmpty else { return .unknown(suggestion: nil) }
         let prefixed = byPopularity.filter { names[$0].lowercased().hasPrefix(lower) || ids[$0].lowercased().hasPrefix(lower) }
         if prefixed.count == 1 { return .found(prefixed[0]) }
-        if prefixed.count > 1, !lower.isEmpty { return .ambiguous(prefixed) }
-        if let best = closestMatch(t, in: names) { return .unknown(suggestion: nameLookup[best.lowercased()]) }
-        if let best = closestMatch(t, in: ids) { return .unknown(suggestion: idLookup[best]) }
-        return .unknown(suggestion: nil)
+        let matching = filter(lower)
+        if matching.count == 1 { return .found(matching[0]) }
+        if matching.count > 1 { return .ambiguous(matching) }
+        return .unknown(suggestion: suggestion(for: lower))
+    }
+
+    /// The item whose name or id is most like `text`: the fewest edits
+    /// turning `text` into a part of the name (`approximateSubstringDistance`),
+    /// ties broken by the edits to the whole name, then by popularity. Only
+    /// within about one edit per four characters (one per three for ids), so
+    /// that `99999` suggests no unrelated id; nothing for text longer than
+    /// `longestFuzzyQuery`.
+    func suggestion(for text: String) -> Int? {
+        let query = Array(text.lowercased())
+        guard !query.isEmpty, query.count <= Self.longestFuzzyQuery else { return nil }
+        var best: (item: Int, part: Int, whole: Int)?
+        for item in byPopularity {
+            for (candidate, perEdit) in [(ids[item], 3), (names[item], 4)] {
+                let allowed = query.count / perEdit
+                guard allowed > 0 else { continue }
+                let target = Array(candidate.lowercased())
+                let part = Self.approximateSubstringDistance(query, in: target)
+                guard part <= allowed else { continue }
+                if let b = best, b.part < part || (b.part == part && b.whole <= abs(target.count - query.count)) { continue }
+                let whole = editDistance(text, candidate)
+                if let b = best, b.part == part, b.whole <= whole { continue }
+                best = (item, part, whole)
+            }
+        }
+        return best?.item
+    }
+
+    /// The fewest edits (insert, delete, substitute) that turn `query` into
+    /// some contiguous part of `target` (Sellers' algorithm: free start and end in `target`).
+    static func approximateSubstringDistance(_ query: [Character], in target: [Character]) -> Int {
+        guard !query.isEmpty else { return 0 }
+        guard !target.isEmpty else { return query.count }
+        // previous[j]: edits for query[0..<i] ending at target position j (free start).
+        var previous = [Int](repeating: 0, count: target.count + 1)
+        var current = previous
+        for i in 1...query.count {
+            current[0] = i
+            for j in 1...target.count {
+                let substitute = previous[j - 1] + (query[i - 1] == target[j - 1] ? 0 : 1)
+                current[j] = min(substitute, previous[j] + 1, current[j - 1] + 1)
+            }
+            swap(&previous, &current)
+        }
+        return previous.min() ?? query.count
     }
 
     /// "Name (id)", or just the id when the name is the id.

@@ -26,10 +26,13 @@ public enum Shell {
             effects = state.submitLine(line)
         case .lineCancelled:
             state.closeCommandLine()
+            effects = [.stopLineEditing]
         case .completionsShown(let candidates):
             state.commandLine.candidates = candidates
         case .command(let line):
             effects = state.run(line)
+        case .execute(let command):
+            effects = state.execute(command)
         case .tick(let now):
             effects = state.tick(now: now)
         case .measured(let update, let render):

@@ -17,11 +17,17 @@ public struct LoadedModel {
     /// Why there is no training log (or why it could not be read), for the
     /// training view; `nil` when the log was read.
     public var trainingLogNote: String?
+    /// The sessions file beside the model (`test.tsv.gz`, else `test.tsv`,
+    /// in its folder), which the shell replays after loading it; `nil` when
+    /// there is none.
+    public var sessionsPath: String?
 
     public init(
         model: GRU4RecModel, facts: TrainingFacts = TrainingFacts(), path: String,
-        itemNames: [String]? = nil, trainingLog: [TrainingLogRecord]? = nil, trainingLogNote: String? = nil
+        itemNames: [String]? = nil, trainingLog: [TrainingLogRecord]? = nil, trainingLogNote: String? = nil,
+        sessionsPath: String? = nil
     ) {
+        self.sessionsPath = sessionsPath
         self.model = model
         self.facts = facts
         self.path = path
@@ -98,7 +104,7 @@ public struct ShellEnvironment {
     }
 
     /// Reads a model file, its training log (`TrainingLog.path(forModel:)`)
-    /// and the items file.
+    /// and the items file, and finds the sessions file beside it.
     static func loadModelFromDisk(_ path: String, itemsPath: String?) throws -> LoadedModel {
         let (model, facts, _) = try GRU4RecModel.load(from: path)
         var loaded = LoadedModel(model: model, facts: facts, path: path)
@@ -114,59 +120,15 @@ public struct ShellEnvironment {
             loaded.trainingLogNote = "no training log at \(logPath)"
         }
 
-        let itemsFile = itemsPath ?? ((path as NSString).deletingLastPathComponent as NSString)
-            .appendingPathComponent("items.tsv")
-        if itemsPath != nil || FileManager.default.fileExists(atPath: itemsFile) {
-            guard let data = FileManager.default.contents(atPath: itemsFile) else {
-                throw InputError(path: itemsFile, message: "cannot read the items file",
-                                 hint: "check the path, or leave the items file out to show item ids")
-            }
-            let names = try ItemNamesFile.parse(String(decoding: data, as: UTF8.self), path: itemsFile)
+        let folder = (path as NSString).deletingLastPathComponent
+        loaded.sessionsPath = ["test.tsv.gz", "test.tsv"]
+            .map { folder.isEmpty ? $0 : (folder as NSString).appendingPathComponent($0) }
+            .first { FileManager.default.fileExists(atPath: $0) }
+
+        if let itemsFile = itemsPath ?? ItemNamesFile.besideModel(path) {
+            let names = try ItemNamesFile.load(path: itemsFile)
             loaded.itemNames = model.catalog.ids.map { names[$0] ?? $0 }
         }
         return loaded
-    }
-}
-
-/// The optional items file: tab-separated with a header naming the columns
-/// `ItemId` and `Name` (a `Support` column and any others are ignored; the
-/// shell shows the model's own training support as popularity).
-public enum ItemNamesFile {
-    /// Item id -> display name. Empty names are skipped; the first row for an id wins.
-    public static func parse(_ text: String, path: String) throws -> [String: String] {
-        var names: [String: String] = [:]
-        var columns: (id: Int, name: Int)?
-        var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            number += 1
-            var line = Substring(rawLine)
-            if line.hasSuffix("\r") { line.removeLast() }
-            if line.isEmpty { continue }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let (idColumn, nameColumn) = columns else {
-                guard let id = fields.firstIndex(of: "ItemId"), let name = fields.firstIndex(of: "Name") else {
-                    throw InputError(
-                        path: path, line: number,
-                        message: "expected a header with columns ItemId and Name (found: \(fields.joined(separator: ", ")))",
-                        hint: "the items file is tab-separated: ItemId<TAB>Name<TAB>Support")
-                }
-                columns = (id, name)
-                continue
-            }
-            guard fields.count > max(idColumn, nameColumn) else {
-                throw InputError(
-                    path: path, line: number,
-                    message: "expected at least \(max(idColumn, nameColumn) + 1) tab-separated fields, found \(fields.count)",
-                    hint: "separate the columns with tabs")
-            }
-            let id = fields[idColumn], name = fields[nameColumn]
-            if !id.isEmpty, !name.isEmpty, names[id] == nil { names[id] = name }
-        }
-        guard columns != nil else {
-            throw InputError(path: path, message: "the items file is empty",
-                             hint: "expected a header line ItemId<TAB>Name<TAB>Support")
-        }
-        return names
     }
 }

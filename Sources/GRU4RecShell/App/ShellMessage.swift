@@ -13,12 +13,15 @@ public enum ShellMessage {
     /// The readline bridge accepted a line (Enter): run it as a command.
     case lineSubmitted(String)
     /// The readline bridge abandoned the line (Escape, Ctrl-G, Ctrl-C).
+    /// Answered with `.stopLineEditing`, so keys go to `update` again.
     case lineCancelled
     /// The readline bridge has several completions for the line: show them
     /// under it (from `rl_completion_display_matches_hook`).
     case completionsShown([String])
     /// Run one command line directly (scripted mode, tests).
     case command(String)
+    /// Run one command value directly (no parsing).
+    case execute(ShellCommand)
     /// The clock: `now` is monotonic time in seconds (any origin). Drives
     /// replay auto-play; the runtime sends it when a timer it was asked to
     /// start fires (and may send it more often).

@@ -31,8 +31,7 @@ extension ShellState {
             showView(view == .help ? viewBeforeHelp : .help)
             return []
         case .character("q"), .ctrl("c"):
-            quitRequested = true
-            return stopPlaying() + [.quit]
+            return execute(.quit)
         case .function(let n) where (1...3).contains(n):
             showView(ShellView.allCases[n - 1])
             return []
@@ -57,85 +56,26 @@ extension ShellState {
             let step = key == .tab ? 1 : panes.count - 1
             focus = panes[(i + step) % panes.count]
             return []
+        case .character("t"):
+            return execute(.timings)
         case .character("u"):
-            return run("undo")
+            return execute(.undo)
         case .character("+"), .character("="):
-            return run("topk \(topK + 1)")
+            return execute(.topK(topK + 1))
         case .character("-"):
-            return topK > 1 ? run("topk \(topK - 1)") : []
+            return topK > 1 ? execute(.topK(topK - 1)) : []
         case .character(" ") where view == .replay:
-            return run(replay.playing ? "pause" : "play")
+            return execute(replay.playing ? .pause : .play)
         case .character("n") where view == .replay:
-            return run("replay next")
+            return execute(.replay(.next))
         default:
             return paneKey(key)
         }
     }
 
-    /// Keys that act on the focused pane: movement, Enter, Delete.
+    /// Keys that act on the focused pane (movement, Enter, Delete): its `PaneBehaviour`.
     private mutating func paneKey(_ key: Key) -> [ShellEffect] {
-        switch focus {
-        case .catalog:
-            if key == .enter, let item = selectedCatalogItem { return userClick(item) }
-            move(&catalogList, key)
-        case .session:
-            if key == .delete || key == .backspace || key == .character("x"), let s = sessionList.selected {
-                return run("remove \(s + 1)")
-            }
-            move(&sessionList, key)
-        case .suggestions:
-            if key == .enter, let s = suggestionList.selected, s < suggestions.count {
-                return userClick(suggestions[s].item)
-            }
-            move(&suggestionList, key)
-        case .hidden:
-            let layers = loaded?.model.layers.count ?? 1
-            switch key {
-            case .left, .up, .pageUp: layer = max(0, layer - 1)
-            case .right, .down, .pageDown: layer = min(layers - 1, layer + 1)
-            case .home: layer = 0
-            case .end: layer = layers - 1
-            default: break
-            }
-        case .replay:
-            switch key {
-            case .right, .enter: return run("step")
-            case .left: return run("back")
-            default: move(&replayList, key)
-            }
-        case .training:
-            trainingOffset = scrolled(trainingOffset, key)
-        case .help:
-            helpOffset = scrolled(helpOffset, key)
-        case .metrics:
-            break
-        }
-        return []
-    }
-
-    /// Arrow, page and Home/End movement in a list.
-    private func move(_ list: inout ScrollList, _ key: Key) {
-        switch key {
-        case .up: list.move(by: -1)
-        case .down: list.move(by: 1)
-        case .pageUp: list.pageUp()
-        case .pageDown: list.pageDown()
-        case .home: list.home()
-        case .end: list.end()
-        default: break
-        }
-    }
-
-    /// A text pane's first line after a movement key (clamped when drawn).
-    private func scrolled(_ offset: Int, _ key: Key) -> Int {
-        switch key {
-        case .up: return max(0, offset - 1)
-        case .down: return offset + 1
-        case .pageUp: return max(0, offset - 10)
-        case .pageDown: return offset + 10
-        case .home: return 0
-        default: return offset
-        }
+        focus.behaviour.key(key, in: &self)
     }
 
     mutating func showView(_ newView: ShellView) {
@@ -168,12 +108,12 @@ extension ShellState {
             refreshCatalog()
         case .enter:
             isEditingFilter = false
-            if let item = selectedCatalogItem { return userClick(item) }
+            if let item = selectedCatalogItem { return execute(.click(.index(item))) }
         case .tab, .backTab:
             isEditingFilter = false
             return handleKey(key)
         default:
-            move(&catalogList, key)
+            catalogList.move(key)
         }
         return []
     }
@@ -187,16 +127,7 @@ extension ShellState {
         case .release:
             return []
         case .wheelUp, .wheelDown:
-            let delta = mouse.kind == .wheelUp ? -3 : 3
-            switch layout.pane(atX: mouse.x, y: mouse.y) {
-            case .catalog: catalogList.scroll(by: delta)
-            case .session: sessionList.scroll(by: delta)
-            case .suggestions: suggestionList.scroll(by: delta)
-            case .replay: replayList.scroll(by: delta)
-            case .help: helpOffset = max(0, helpOffset + delta)
-            case .training: trainingOffset = max(0, trainingOffset + delta)
-            default: break
-            }
+            layout.pane(atX: mouse.x, y: mouse.y)?.behaviour.wheel(mouse.kind == .wheelUp ? -3 : 3, in: &self)
             return []
         case .press, .click:
             break
@@ -211,24 +142,7 @@ extension ShellState {
         isEditingFilter = false
         let list = ShellLayout.listRect(of: pane, in: rect)
         guard list.contains(x: mouse.x, y: mouse.y) else { return [] }
-        let row = mouse.y - list.y
-        switch pane {
-        case .catalog:
-            guard let index = catalogList.index(atRow: row) else { return [] }
-            catalogList.select(index)
-            return userClick(catalogRows[index])
-        case .suggestions:
-            guard let index = suggestionList.index(atRow: row), index < suggestions.count else { return [] }
-            suggestionList.select(index)
-            return userClick(suggestions[index].item)
-        case .session:
-            if let index = sessionList.index(atRow: row) { sessionList.select(index) }
-        case .replay:
-            if let index = replayList.index(atRow: row) { replayList.select(index) }
-        default:
-            break
-        }
-        return []
+        return pane.behaviour.click(row: mouse.y - list.y, in: &self)
     }
 
     // MARK: Command line (the built-in editor; readline replaces it in the terminal)

@@ -25,9 +25,9 @@ extension ShellState {
     }
 
     /// `replay [id|next|random]`: loads a session and starts from an empty state.
-    mutating func startReplay(_ argument: String) -> [ShellEffect] {
+    mutating func startReplay(_ target: ReplayTarget) -> [ShellEffect] {
         guard directory != nil else {
-            fail("no model loaded", hint: "load <model.safetensors>")
+            fail(CommandTable.noModel)
             return []
         }
         guard let data = sessions, data.sessionCount > 0 else {
@@ -35,15 +35,15 @@ extension ShellState {
             return []
         }
         let index: Int
-        switch argument.lowercased() {
-        case "", "next":
+        switch target {
+        case .next:
             index = ((replay.sessionIndex ?? -1) + 1) % data.sessionCount
-        case "random":
+        case .random:
             index = random.nextInt(below: data.sessionCount)
-        default:
-            guard let found = data.sessionIDs.firstIndex(of: argument) else {
-                let guess = closestMatch(argument, in: data.sessionIDs).map { "; did you mean '\($0)'?" } ?? ""
-                fail("unknown session '\(argument)'\(guess)", hint: "replay next or replay random picks one")
+        case .session(let id):
+            guard let found = data.sessionIDs.firstIndex(of: id) else {
+                let guess = id.count > 64 ? "" : closestMatch(id, in: data.sessionIDs).map { "; did you mean '\($0)'?" } ?? ""
+                fail("unknown session '\(CommandTable.shortened(id))'\(guess)", hint: "replay next or replay random picks one")
                 return []
             }
             index = found
@@ -133,9 +133,9 @@ extension ShellState {
         return [.startTimer(intervalMilliseconds: replay.speedMilliseconds)]
     }
 
-    mutating func setSpeed(_ argument: String) -> [ShellEffect] {
-        guard let ms = Int(argument), ms >= 10, ms <= 60_000 else {
-            fail("speed needs milliseconds per step, from 10 to 60000", hint: "e.g. speed 250")
+    mutating func setSpeed(_ ms: Int) -> [ShellEffect] {
+        guard ms >= 10, ms <= 60_000 else {
+            fail(CommandTable.speedFailure)
             return []
         }
         replay.speedMilliseconds = ms

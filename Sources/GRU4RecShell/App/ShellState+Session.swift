@@ -10,9 +10,13 @@ extension ShellState {
         directory = ItemDirectory(model)
         engine = SessionEngine(model: model.model)
         trace = SessionTrace()
+        redoSessions = []
+        movementBaseline = nil
         layer = 0
         replay = ReplayState(speedMilliseconds: replay.speedMilliseconds)
         sessions = nil
+        // A new catalog: the cursor starts at its top (the old selection's index means another item).
+        catalogList = ScrollList(count: 0, visibleRows: catalogList.visibleRows)
         refreshCatalog()
         refreshSuggestions()
     }
@@ -23,18 +27,36 @@ extension ShellState {
         self.engine = nil  // keep the engine uniquely owned while it changes
         engine.click(item, into: &trace)
         self.engine = engine
+        redoSessions = []
+        movementBaseline = nil
         refreshSuggestions()
         sessionList.resize(count: trace.steps.count, visibleRows: sessionList.visibleRows)
         sessionList.end()
     }
 
     /// Replaces the session by `items`, re-feeding from an empty state.
-    mutating func refeed(_ items: [Int]) {
+    ///
+    /// - Parameter onScreen: the suggestions to mark movement against (an
+    ///   edit shows what it changed); `nil` marks it against the new
+    ///   session's previous step, as after a click.
+    mutating func refeed(_ items: [Int], movementAgainst onScreen: [Suggestion]? = nil) {
         guard var engine else { return }
         self.engine = nil
         engine.replace(with: items, trace: &trace)
         self.engine = engine
+        redoSessions = []
+        movementBaseline = onScreen.map { Dictionary($0.enumerated().map { ($1.item, $0) }, uniquingKeysWith: min) }
         refreshSuggestions()
+    }
+
+    /// An edit of the session (`undo`, `remove`, `redo`): the session
+    /// becomes `items`, suggestions are marked against what was on screen,
+    /// and the session before the edit can be brought back with `redo`.
+    mutating func edit(to items: [Int]) {
+        let before = trace.items
+        let stack = redoSessions
+        refeed(items, movementAgainst: suggestions)
+        redoSessions = stack + [before]
     }
 
     /// Recomputes the top-k (and each one's movement) from the stored scores.
@@ -46,8 +68,8 @@ extension ShellState {
         let items = trace.items
         let excluded = excludeSessionItems ? Set(items) : []
         let top = SessionTrace.top(topK, of: trace.scores, excluding: excluded)
-        var previousPlace: [Int: Int] = [:]
-        if !trace.previousScores.isEmpty {
+        var previousPlace: [Int: Int] = movementBaseline ?? [:]
+        if movementBaseline == nil, !trace.previousScores.isEmpty {
             let before = excludeSessionItems ? Set(items.dropLast()) : []
             for (place, entry) in SessionTrace.top(topK, of: trace.previousScores, excluding: before).enumerated() {
                 previousPlace[entry.item] = place
@@ -113,19 +135,24 @@ extension ShellState {
             return []
         case .success(let model):
             var effects: [ShellEffect] = replay.playing ? [.stopTimer] : []
-            let sessionsPath = self.sessionsPath
             install(model)
             view = .main
             focus = .catalog
-            inform("loaded \(model.name): \(model.model.itemCount) items, layers \(model.model.layers.map(String.init).joined(separator: "/"))")
-            if let sessionsPath {
+            let text = "loaded \(model.name): \(model.model.itemCount) items, layers \(model.model.layers.map(String.init).joined(separator: "/"))"
+            // The new model's own sessions (beside it), never the previous model's.
+            sessionsPath = model.sessionsPath
+            if let sessionsPath = model.sessionsPath {
+                pendingLoadNotice = text
                 effects.append(.loadSessions(path: sessionsPath, catalog: model.model.catalog))
+            } else {
+                inform(text + "; no sessions file beside it (sessions <file> loads one for replay)")
             }
             return effects
         }
     }
 
     mutating func sessionsLoaded(path: String, _ result: Result<SessionData, ShellFailure>) {
+        defer { pendingLoadNotice = nil }
         switch result {
         case .failure(let failure):
             fail(failure)
@@ -133,9 +160,10 @@ extension ShellState {
             sessions = data
             sessionsPath = path
             replay = ReplayState(speedMilliseconds: replay.speedMilliseconds)
-            var text = "loaded \(data.sessionCount) sessions from \(path)"
+            var text = "\(data.sessionCount) sessions from \(path)"
             if data.droppedUnknownItems > 0 { text += " (\(data.droppedUnknownItems) events of unknown items dropped)" }
-            inform(text)
+            // After `load`, the model's confirmation stays: the sessions are added to it.
+            inform(pendingLoadNotice.map { $0 + "; " + text } ?? "loaded " + text)
         }
     }
 }

@@ -155,10 +155,19 @@ public struct ShellState {
     public internal(set) var trace = SessionTrace()
     /// The top-k after the current session.
     public internal(set) var suggestions: [Suggestion] = []
+    /// Sessions taken out by `undo` and `remove`, most recent last, for `redo`
+    /// (cleared by any other change to the session).
+    var redoSessions: [[Int]] = []
+    /// After an edit: item -> place in the top-k that was on screen before
+    /// it, which suggestion movement is marked against; `nil` otherwise.
+    var movementBaseline: [Int: Int]?
     /// The sessions file for replay, when one is loaded.
     public internal(set) var sessions: SessionData?
-    /// Where `sessions` came from (reloaded for a newly loaded model).
+    /// Where `sessions` came from.
     public internal(set) var sessionsPath: String?
+    /// A `load` confirmation waiting for its sessions file to be read (then
+    /// shown with it).
+    var pendingLoadNotice: String?
 
     // MARK: Settings
     /// How many suggestions to show (and the K of hit markers and replay metrics).
@@ -205,13 +214,20 @@ public struct ShellState {
     /// How long the runtime's last update and render took (from `.measured`).
     public internal(set) var lastUpdateSeconds: Double?
     public internal(set) var lastRenderSeconds: Double?
+    /// Whether the status line shows `lastUpdateSeconds` and `lastRenderSeconds`
+    /// (`--debug`, the `t` key, the `timings` command).
+    public internal(set) var showTimings = false
     /// Set by `quit` (the `.quit` effect is returned as well).
     public internal(set) var quitRequested = false
 
     /// A shell with no model yet (load one with the `.loadModel` effect or `load`).
     ///
-    /// - Parameter seed: seeds `replay random`.
-    public init(width: Int = 120, height: Int = 40, colorMode: ColorMode = .twoFiftySix, seed: UInt64 = 1) {
+    /// - Parameters:
+    ///   - seed: seeds `replay random`.
+    ///   - showTimings: show update and draw times in the status line (`--debug`).
+    public init(width: Int = 120, height: Int = 40, colorMode: ColorMode = .twoFiftySix, seed: UInt64 = 1,
+                showTimings: Bool = false) {
+        self.showTimings = showTimings
         self.width = max(0, width)
         self.height = max(0, height)
         self.colorMode = colorMode
@@ -222,9 +238,10 @@ public struct ShellState {
     /// A shell showing `model`, with `sessions` (mapped to its catalog) for replay.
     public init(
         model: LoadedModel, sessions: SessionData? = nil, sessionsPath: String? = nil,
-        width: Int = 120, height: Int = 40, colorMode: ColorMode = .twoFiftySix, seed: UInt64 = 1
+        width: Int = 120, height: Int = 40, colorMode: ColorMode = .twoFiftySix, seed: UInt64 = 1,
+        showTimings: Bool = false
     ) {
-        self.init(width: width, height: height, colorMode: colorMode, seed: seed)
+        self.init(width: width, height: height, colorMode: colorMode, seed: seed, showTimings: showTimings)
         install(model)
         self.sessions = sessions
         self.sessionsPath = sessionsPath ?? (sessions == nil ? nil : "sessions")

@@ -5,7 +5,8 @@
 /// Layout inside the rectangle, top to bottom: the plot with y-axis labels
 /// (max at the top row, the middle row's value, min at the bottom row) and a
 /// `┤`-ticked axis on its left; the x axis `└───`; x labels (first, middle,
-/// last); a legend line. Parts are dropped when the rectangle is too small.
+/// last); a legend line (with the x axis's title at its right end). Parts
+/// are dropped when the rectangle is too small.
 /// Sample `i` of every series sits at x position `i`; NaN and infinite values
 /// leave gaps. A constant series is drawn across the middle; a single sample
 /// is a single dot. With no finite value at all, "no data" is shown.
@@ -39,18 +40,22 @@ public struct LineChart: Hashable, Sendable {
     /// means sample indices (0 ... count-1).
     public var xDomain: ClosedRange<Double>?
     public var showLegend: Bool
+    /// What the x axis counts ("epoch", "batch"), shown at the right end of
+    /// the legend line as `x: epoch` when there is room.
+    public var xTitle: String?
     /// Style of axes and labels.
     public var axisStyle: Style
 
     public init(
         series: [Series], marker: Marker = .braille, yRange: ClosedRange<Double>? = nil,
-        xDomain: ClosedRange<Double>? = nil, showLegend: Bool = true, axisStyle: Style = .plain
+        xDomain: ClosedRange<Double>? = nil, showLegend: Bool = true, xTitle: String? = nil, axisStyle: Style = .plain
     ) {
         self.series = series
         self.marker = marker
         self.yRange = yRange
         self.xDomain = xDomain
         self.showLegend = showLegend
+        self.xTitle = xTitle
         self.axisStyle = axisStyle
     }
 
@@ -183,6 +188,11 @@ public struct LineChart: Hashable, Sendable {
             buffer.put("━━", x: column, y: y, style: Style(fg: s.color, bold: true))
             buffer.put(" " + s.name, x: column + 2, y: y, style: axisStyle)
             column += w + 2
+        }
+        if let xTitle {
+            let title = "x: " + xTitle
+            let titleX = maxX - DisplayWidth.of(title)
+            if titleX >= column { buffer.put(title, x: titleX, y: y, style: axisStyle) }
         }
     }
 

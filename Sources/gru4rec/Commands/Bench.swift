@@ -13,7 +13,8 @@ struct Bench: ParsableCommand {
         Prints a table (or --json) of: training events/s for the reference's XE and BPR settings and \
         a large setting, each as the median and range over repeated runs; the step's FLOP/s against \
         the machine's measured sgemm rate; a breakdown of the step; evaluation events/s; the latency \
-        of one live click (p50/p99) at the data's size and for 100,000 items; parsing and model-load \
+        of one live click (p50/p99) and of explaining a suggestion after 20 clicks at the data's size and \
+        for 100,000 items; parsing and model-load \
         speed; peak memory; and a scaling table. An event is one predicted next item.
 
         Example:
@@ -26,6 +27,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Repeats of each throughput measurement.") var repeats = 3
     @Option(help: "Mini-batches per throughput measurement (after 20 warm-up steps); 0 = one whole epoch.") var steps = 400
     @Flag(help: "Skip the scaling table.") var noScaling = false
+    @Option(name: .customLong("synthetic-items"), help: ArgumentHelp(
+        "Instead of the above: the catalog-size figures for one synthetic catalog of n items (bench/scaling.sh runs 10,000 / 100,000 / 1,000,000, each in its own process).",
+        valueName: "n")) var syntheticItems: Int?
     @OptionGroup var threading: ThreadOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -100,6 +104,7 @@ struct Bench: ParsableCommand {
 
     func bench() throws {
         threading.apply()
+        if let syntheticItems { return try scale(items: syntheticItems) }
         guard let (trainPath, defaultTest) = data.map({ ($0, test) }) ?? defaultData() else {
             throw CommandFailure(message: "no data: give --data FILE (the demo data or ../shared/datasets are not here)")
         }
@@ -186,6 +191,13 @@ struct Bench: ParsableCommand {
         say(String(format: "live click (GRU step + all scores + top-10): %d items p50 %.3f ms p99 %.3f ms; 100,000 items p50 %.3f ms p99 %.3f ms",
                    catalog.count, liveDemo.0, liveDemo.1, live100k.0, live100k.1))
 
+        // Explaining a suggestion after a 20-click session: score split, leave-one-click-out.
+        let explainDemo = explainLatency(model, runs: 200), explain100k = explainLatency(synthetic, runs: 30)
+        report["explain_ms"] = ["items_\(catalog.count)": ["p50": explainDemo.0, "p99": explainDemo.1],
+                                "items_100000": ["p50": explain100k.0, "p99": explain100k.1]]
+        say(String(format: "explain a suggestion after 20 clicks (score split + leave-one-click-out): %d items p50 %.3f ms p99 %.3f ms; 100,000 items p50 %.3f ms p99 %.3f ms",
+                   catalog.count, explainDemo.0, explainDemo.1, explain100k.0, explain100k.1))
+
         // A click in the shell (update: GRU step, scores, top-k, bookkeeping) and one frame, off-screen.
         let frame = shellClickAndFrame(model)
         report["shell_ms"] = ["click_update_p50": frame.0, "click_update_p99": frame.1, "render_120x40_p50": frame.2, "render_120x40_p99": frame.3]
@@ -244,6 +256,112 @@ struct Bench: ParsableCommand {
         }
         times.sort()
         return (times[times.count / 2], times[Int(Double(times.count) * 0.99)])
+    }
+
+    /// The figures of one catalog size on seeded synthetic sessions (``SyntheticCatalog``),
+    /// XE settings: training events/s and peak memory against the model's parameters and
+    /// optimizer state, evaluation events/s, model load, shell start, a click, a catalog
+    /// filter keystroke and explaining a suggestion.
+    func scale(items: Int) throws {
+        guard (100...50_000_000).contains(items) else { throw ValidationError("--synthetic-items takes 100 to 50,000,000, got \(items)") }
+        var report: [String: Any] = ["items": items]
+        func say(_ s: String) { if !json { print(s) } }
+        let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(Parallel.threads) thread(s), \(BLASSettings.library) with \(BLASSettings.threads) thread(s)"
+        report["machine"] = machine
+        say("machine: \(machine)")
+        var xe = Hyperparameters()
+        try xe.apply(parameterString: "loss=cross-entropy,constrained_embedding=true,layers=100,batch_size=32,dropout_p_hidden=0.4,learning_rate=0.2,momentum=0.2,n_sample=2048,sample_alpha=0.5,logq=1")
+        var t0 = nowNanoseconds()
+        let synthetic = SyntheticCatalog(items: items, seed: 1)
+        let train = synthetic.sessions(events: 200_000, seed: 2)
+        // Exact evaluation costs 2·items·100 FLOP per event: fewer test events for larger catalogs.
+        let test = synthetic.sessions(events: max(1_000, min(20_000, 2_000_000_000 / items)), seed: 3)
+        say(String(format: "synthetic catalog of %d items: %d training events, %d test events (generated in %.1f s)", items, train.eventCount, test.eventCount,
+                   Double(nowNanoseconds() - t0) / 1e9))
+
+        let (rate, _) = try throughput(xe, train, synthetic.catalog, repeats: repeats, steps: steps)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let peakMB = Double(usage.ru_maxrss) / 1024
+        let model = GRU4RecModel(hyperparameters: xe, catalog: synthetic.catalog, itemSupport: train.itemSupport(itemCount: items))
+        try model.initialize(.uniform(seed: 1))
+        // Parameters, Adagrad accumulators and momentum: three tables of the parameters' size.
+        let parameterMB = Double(model.parameters.count * 4) / 1e6
+        let dataMB = Double(train.eventCount * (4 + 8) + test.eventCount * (4 + 8)) / 1e6
+        report["training_events_per_s"] = ["median": rate.median, "min": rate.min, "max": rate.max]
+        report["training_peak_rss_mb"] = peakMB
+        report["parameters_mb"] = parameterMB
+        say(String(format: "training (XE, %d mini-batches x %d runs): %.0f events/s [%.0f, %.0f]", steps, repeats, rate.median, rate.min, rate.max))
+        say(String(format: "peak memory after training: %.0f MB (parameters %.0f MB; with Adagrad and momentum state %.0f MB; data %.0f MB)",
+                   peakMB, parameterMB, 3 * parameterMB, dataMB))
+
+        var options = EvaluationOptions()
+        options.cutoffs = [20]
+        options.listMetrics = false
+        options.batchSize = EvaluationOptions.automaticBatchSize(items: items)
+        let evaluation = Evaluator(model: model).evaluate(test, options: options)
+        report["evaluation_events_per_s"] = Double(evaluation.events) / evaluation.seconds
+        say(String(format: "evaluation (all %d items ranked): %.0f events/s over %d events", items, Double(evaluation.events) / evaluation.seconds, evaluation.events))
+
+        let path = NSTemporaryDirectory() + "gru4rec-scale-\(getpid()).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try model.save(to: path)
+        t0 = nowNanoseconds()
+        let reloaded = try GRU4RecModel.load(from: path).model
+        let loadMs = Double(nowNanoseconds() - t0) / 1e6
+        t0 = nowNanoseconds()
+        var state = ShellState(model: LoadedModel(model: reloaded, path: path), width: 120, height: 40)
+        _ = Shell.render(state, width: 120, height: 40)
+        let startMs = Double(nowNanoseconds() - t0) / 1e6
+        report["model_load_ms"] = loadMs
+        report["shell_start_ms"] = startMs
+        say(String(format: "model load (%.0f MB file): %.1f ms; shell state and first 120x40 frame: %.1f ms", Double(reloaded.parameters.count * 4) / 1e6, loadMs, startMs))
+
+        let live = liveLatency(reloaded, clicks: items >= 1_000_000 ? 300 : 2000)
+        let click = shellClickAndFrame(reloaded)
+        report["live_click_ms"] = ["p50": live.0, "p99": live.1]
+        report["shell_click_ms"] = ["p50": click.0, "p99": click.1, "render_p50": click.2, "render_p99": click.3]
+        say(String(format: "live click (GRU step + all scores + top-10): p50 %.2f ms p99 %.2f ms; shell click update p50 %.2f ms p99 %.2f ms, frame p50 %.2f ms",
+                   live.0, live.1, click.0, click.1, click.2))
+
+        // Catalog filter: "/" then type three characters and erase them, twenty times.
+        var keys: [Double] = []
+        _ = Shell.update(&state, .input(.key(.character("/"))))
+        for round in 0..<20 {
+            for key in [Key.character(Character(String(1 + round % 9))), .character("2"), .character("3"), .backspace, .backspace, .backspace] {
+                let t = nowNanoseconds()
+                _ = Shell.update(&state, .input(.key(key)))
+                keys.append(Double(nowNanoseconds() - t) / 1e6)
+            }
+        }
+        keys.sort()
+        let keyP50 = keys[keys.count / 2], keyP99 = keys[min(keys.count - 1, Int(Double(keys.count) * 0.99))]
+        report["filter_keystroke_ms"] = ["p50": keyP50, "p99": keyP99]
+        say(String(format: "catalog filter keystroke: p50 %.2f ms p99 %.2f ms", keyP50, keyP99))
+
+        let explain = explainLatency(reloaded, runs: items >= 1_000_000 ? 10 : 30)
+        report["explain_ms"] = ["p50": explain.0, "p99": explain.1]
+        say(String(format: "explain a suggestion after 20 clicks: p50 %.2f ms p99 %.2f ms", explain.0, explain.1))
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+        }
+    }
+
+    /// Latency of explaining the top suggestion after a random 20-click session (p50, p99 in ms).
+    func explainLatency(_ model: GRU4RecModel, runs: Int) -> (Double, Double) {
+        var rng = SeededGenerator(seed: 13)
+        let live = LiveSession(model: model)
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let session = (0..<20).map { _ in rng.nextInt(below: model.itemCount) }
+            _ = live.replay(session)
+            let top = live.topK(1)[0].item
+            let t = nowNanoseconds()
+            _ = SuggestionExplanation(model: model, session: session, item: top)
+            times.append(Double(nowNanoseconds() - t) / 1e6)
+        }
+        times.sort()
+        return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
     }
 
     /// Latency of `Shell.update` for a click and of `Shell.render` at 120x40 (p50, p99 in ms).

@@ -19,8 +19,8 @@ struct Info: ParsableCommand {
         let parameterCount = m.parameters.specs.reduce(0) { $0 + $1.count }
         let size = (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
         if json {
-            var hp: [String: String] = [:]
-            for (k, v) in m.hyperparameters.asDictionary { hp[k] = v }
+            var hp: [String: Any] = [:]
+            for (k, v) in m.hyperparameters.typedValues { hp[k] = v.foundationValue }
             let factsObject = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(facts))) ?? [:]
             let o: [String: Any] = ["items": m.itemCount, "layers": m.layers, "input": m.inputMode.rawValue, "parameters": parameterCount,
                                     "file_bytes": size, "format_version": file.metadata["format_version"] ?? "", "hyperparameters": hp,
@@ -36,10 +36,10 @@ struct Info: ParsableCommand {
         print("hyperparameters")
         for (k, v) in m.hyperparameters.asDictionary { print("  \(k.padding(toLength: 22, withPad: " ", startingAt: 0)) \(v)") }
         print("training")
-        if let f = facts.trainFile { print("  data                   \(f)" + (facts.trainEvents.map { " (\($0) events, \(facts.trainSessions ?? 0) sessions)" } ?? "")) }
+        if let f = facts.trainFile { print("  data                   \(f)" + (facts.trainEvents.map { " (\($0) predicted events, \(facts.trainSessions ?? 0) sessions)" } ?? "")) }
         if let e = facts.epochs { print("  epochs                 \(e)") }
         if let l = facts.finalLoss { print("  final loss             \(String(format: "%.6f", l))") }
-        if let s = facts.trainingSeconds { print("  time                   \(formatDuration(s))") }
+        if let s = facts.trainingSeconds { print("  time                   \(formatDuration(s)) (the epochs' times summed)") }
         for (k, v) in (facts.metrics ?? [:]).sorted(by: { $0.key < $1.key }) { print("  valid \(k.padding(toLength: 16, withPad: " ", startingAt: 0)) \(String(format: "%.4f", v))") }
         if let log = facts.log { print("  log                    \(log)") }
         print("tensors")

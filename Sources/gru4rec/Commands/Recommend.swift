@@ -4,36 +4,59 @@ import GRU4Rec
 
 struct Recommend: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Recommend the next items after a session.",
+        abstract: "Recommend the next items after a session, or after every session of a file.",
         discussion: """
         Feeds the session's items to the model one by one (hidden state starts at zero) and prints \
-        the top-k items by score. Unknown items are reported and skipped.
+        the top-k items by score (ties: the lower item index first). Unknown items are reported and \
+        skipped. Item names come from --items, or from items.tsv beside the model when it exists.
 
-        Example:
+        Batch mode (--sessions FILE): the top-k after the last event of every session in the file, \
+        written to --output (or standard output) as TSV with a header, one row per session and \
+        rank: SessionId, Rank, ItemId, Score; with --json, JSON Lines, one object per session.
+
+        Examples:
           gru4rec recommend model.safetensors --session 214536502,214536506 -k 5
+          gru4rec recommend demo-data/model.safetensors --session 85123A,22423 --exclude-seen
+          gru4rec recommend model.safetensors --sessions test.tsv --output recs.tsv -k 20
         """)
 
     @Argument(help: "The model (.safetensors).") var model: String
-    @Option(help: "Item ids of the session so far, in order, comma-separated.") var session: String
+    @Option(help: "Item ids of the session so far, in order, comma-separated.") var session: String?
+    @Option(help: "Batch mode: a sessions file (TSV like the training data); recommends after each session.") var sessions: String?
+    @Option(name: .shortAndLong, help: "Batch mode: where to write the recommendations (default: standard output).") var output: String?
     @Option(name: .shortAndLong, help: "How many items to recommend.") var k = 10
     @Flag(name: .customLong("exclude-seen"), help: "Do not recommend items already in the session.") var excludeSeen = false
-    @Flag(help: "Print JSON instead of a table.") var json = false
+    @Option(help: "Item names: TSV with ItemId and Name columns (default: items.tsv beside the model, if any).") var items: String?
+    @Flag(help: "Print JSON (batch mode: JSON Lines) instead of a table.") var json = false
+    @OptionGroup var columns: ColumnOptions
+
+    func validate() throws {
+        if session == nil && sessions == nil { throw ValidationError("give --session ID,ID,... or --sessions FILE") }
+        if session != nil && sessions != nil { throw ValidationError("use either --session or --sessions, not both") }
+        if output != nil && sessions == nil { throw ValidationError("--output is for batch mode (--sessions FILE)") }
+        if k < 1 { throw ValidationError("-k must be at least 1, got \(k)") }
+    }
 
     func run() throws {
         try reportingErrors { try recommend() }
     }
 
     func recommend() throws {
-        guard k > 0 else { throw CommandFailure(message: "-k must be at least 1", code: 2) }
         let m = try GRU4RecModel.load(from: model).model
+        let names: [String: String]? = try (items ?? ItemNamesFile.besideModel(model)).map { try ItemNamesFile.load(path: $0) }
+        if let sessions {
+            try batch(m, sessionsFile: sessions)
+            return
+        }
         let live = LiveSession(model: m)
         var unknown: [String] = []
-        for id in session.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !id.isEmpty {
+        for id in (session ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !id.isEmpty {
             if let i = m.catalog.index(of: id) { live.feed(i) } else { unknown.append(id) }
         }
         for id in unknown {
-            let hint = closestMatch(id, in: m.catalog.ids).map { " (did you mean \($0)?)" } ?? ""
-            printError("warning: item '\(id)' is not in the model; skipped\(hint)")
+            // Suggestions only for ids of a plausible length (the search is quadratic in it).
+            let hint = id.count <= 64 ? closestMatch(id, in: m.catalog.ids).map { " (did you mean \($0)?)" } ?? "" : ""
+            printError("warning: item '\(clippedForMessage(id))' is not in the model; skipped\(hint)")
         }
         if live.items.isEmpty { printError("warning: no known item in the session; recommending from a zero hidden state") }
         let top = live.topK(k, excluding: excludeSeen ? Set(live.items) : [])
@@ -41,12 +64,56 @@ struct Recommend: ParsableCommand {
         if json {
             let o: [String: Any] = [
                 "session": live.items.map { m.catalog.ids[$0] }, "unknown": unknown,
-                "recommendations": top.enumerated().map { ["rank": $0.offset + 1, "item": m.catalog.ids[$0.element.item], "score": Double($0.element.score)] },
+                "recommendations": top.enumerated().map { rank, entry -> [String: Any] in
+                    var row: [String: Any] = ["rank": rank + 1, "item": m.catalog.ids[entry.item], "score": Double(entry.score)]
+                    if let name = names?[m.catalog.ids[entry.item]] { row["name"] = name }
+                    return row
+                },
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
         } else {
-            let rows = top.enumerated().map { [String($0.offset + 1), m.catalog.ids[$0.element.item], String(format: "%.4f", $0.element.score)] }
-            print(formatTable(header: ["rank", "item", "score"], rows: rows, rightAlign: [0, 2]))
+            let rows = top.enumerated().map { rank, entry -> [String] in
+                let id = m.catalog.ids[entry.item]
+                return [String(rank + 1), id, String(format: "%.4f", entry.score)] + (names.map { [$0[id] ?? ""] } ?? [])
+            }
+            print(formatTable(header: ["rank", "item", "score"] + (names == nil ? [] : ["name"]), rows: rows, rightAlign: [0, 2]))
         }
     }
+
+    /// Batch mode: the top-k after every session of `sessionsFile`, written atomically.
+    private func batch(_ m: GRU4RecModel, sessionsFile: String) throws {
+        let data = try columns.load(sessionsFile, catalog: m.catalog).data
+        if data.droppedUnknownItems > 0 {
+            printError("warning: \(data.droppedUnknownItems) events of \(sessionsFile) have items the model does not know; skipped")
+        }
+        let live = LiveSession(model: m)
+        var out = json ? "" : "SessionId\tRank\tItemId\tScore\n"
+        out.reserveCapacity(data.sessionCount * k * 24)
+        for s in 0..<data.sessionCount {
+            live.reset()
+            for item in data.sessionItems(s) { live.feed(Int(item)) }
+            let top = live.topK(k, excluding: excludeSeen ? Set(live.items) : [])
+            let sid = data.sessionIDs[s]
+            if json {
+                let entries = top.enumerated().map { rank, e in
+                    "{\"id\":\(jsonQuoted(m.catalog.ids[e.item])),\"rank\":\(rank + 1),\"score\":\(e.score)}"
+                }
+                out += "{\"session\":\(jsonQuoted(sid)),\"items\":[\(entries.joined(separator: ","))]}\n"
+            } else {
+                for (rank, e) in top.enumerated() { out += "\(sid)\t\(rank + 1)\t\(m.catalog.ids[e.item])\t\(e.score)\n" }
+            }
+        }
+        if let output {
+            try writeFileAtomically(Array(out.utf8), to: output)
+            printError("wrote the top \(k) of \(data.sessionCount) sessions to \(output)")
+        } else {
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
+}
+
+/// `text` as a JSON string literal.
+private func jsonQuoted(_ text: String) -> String {
+    guard let data = try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes]) else { return "\"\"" }
+    return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
 }

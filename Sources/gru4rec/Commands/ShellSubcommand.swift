@@ -8,14 +8,15 @@ struct ShellSubcommand: ParsableCommand {
         commandName: "shell",
         abstract: "Watch a model think: build a live session click by click, replay real sessions, see its training.",
         discussion: """
-        With no options it opens the bundled demo model (demo-data/model.safetensors) with its catalog \
+        With no options it opens the bundled demo model (demo-data/model.safetensors, in the current \
+        directory or beside the executable's checkout) with its catalog \
         (demo-data/items.tsv) and test sessions (demo-data/test.tsv.gz) and preloads the first steps \
         of a real session.
 
         Keys: Tab cycles focus, arrows/PgUp/PgDn/Home/End move, Enter or a mouse click adds the \
         item, / filters the catalog, : opens the command line (Tab completes), ? shows help, q quits. \
-        Commands: click, undo, remove, reset, topk, find, replay, step, back, play, pause, speed, \
-        layer, exclude, view, load, save, help, quit.
+        Commands: \(Shell.commandNames.joined(separator: ", ")). Command history is kept in \
+        ~/.gru4rec_history (GRU4REC_HISTORY=FILE puts it elsewhere; empty: none).
 
         Without a terminal (or with --script FILE) it runs the commands (one per line, from FILE \
         or standard input) and prints a transcript and the final screen as text; a failing command \
@@ -27,15 +28,40 @@ struct ShellSubcommand: ParsableCommand {
           printf 'replay next\\nstep\\nstep\\n' | gru4rec shell --width 100 --height 30
         """)
 
-    @Option(help: "The model to open (default: demo-data/model.safetensors).") var model: String?
+    @Option(help: "The model to open (default: the demo model, demo-data/model.safetensors, looked for in the current directory and beside the gru4rec executable's checkout).") var model: String?
     @Option(help: "Item names: TSV with ItemId and Name columns (default: items.tsv beside the model).") var items: String?
-    @Option(help: "Sessions to replay: a session TSV (default: test.tsv.gz beside the model, if present).") var sessions: String?
+    @Option(help: "Sessions to replay: a session TSV (default: test.tsv.gz or test.tsv beside the model, if present).") var sessions: String?
     @Option(help: "Run the commands in FILE without a terminal and print the final screen.") var script: String?
     @Option(help: "Screen width for --script / non-terminal output.") var width = 120
     @Option(help: "Screen height for --script / non-terminal output.") var height = 40
     @Option(help: "Steps of a real session to preload at start (0: start empty).") var preload = 3
-    @Option(help: "Colours: auto, 256, 8 or none (NO_COLOR also turns them off).") var colors = "auto"
+    @Option(help: "Colours: auto, 256, 8 or none (NO_COLOR also turns them off).") var colors: ColorChoice = .auto
     @Option(help: "Seed for 'replay random'.") var seed: UInt64 = 1
+    @Flag(help: "Show the update and draw times in the status line (the t key toggles them).") var debug = false
+
+    /// The `--colors` values.
+    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto
+        case c256 = "256"
+        case c8 = "8"
+        case none
+
+        var mode: ColorMode? {
+            switch self {
+            case .auto: return nil
+            case .c256: return .twoFiftySix
+            case .c8: return .eight
+            case .none: return ColorMode.none
+            }
+        }
+    }
+
+    /// The command history file: `GRU4REC_HISTORY` if set (empty: keep no
+    /// history), else `~/.gru4rec_history`.
+    static func historyPath(environment: [String: String]) -> String? {
+        if let path = environment["GRU4REC_HISTORY"] { return path.isEmpty ? nil : path }
+        return environment["HOME"].flatMap { $0.isEmpty ? nil : ($0 as NSString).appendingPathComponent(".gru4rec_history") }
+    }
 
     /// Screen sizes and preloaded steps are capped before anything is allocated from them.
     func validate() throws {
@@ -51,62 +77,79 @@ struct ShellSubcommand: ParsableCommand {
         try reportingErrors { try runShell() }
     }
 
-    /// A default file beside the model, if it exists.
-    func locate(_ name: String, besideModel modelPath: String) -> String? {
-        let dir = (modelPath as NSString).deletingLastPathComponent
-        let candidate = (dir.isEmpty ? "." : dir) + "/" + name
-        return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
+    /// Where the demo model lives, relative to a checkout.
+    static let demoModelPath = "demo-data/model.safetensors"
+
+    /// The demo model in the nearest folder above `executable` that has one
+    /// (a checkout's `.build/<config>/gru4rec`), or `nil`.
+    static func demoModel(above executable: String) -> String? {
+        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        while dir.path != "/" && !dir.path.isEmpty {
+            let candidate = dir.appendingPathComponent(demoModelPath).path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// The path of the running executable.
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     func runShell() throws {
-        let modelPath = model ?? "demo-data/model.safetensors"
-        guard FileManager.default.fileExists(atPath: modelPath) else {
-            throw CommandFailure(message: model == nil
-                ? "no model given and the demo model demo-data/model.safetensors is not here\n  hint: run from the repository root, run `make demo-model`, or pass --model FILE"
-                : "cannot open \(modelPath): no such file\n  hint: check the path; train one with `gru4rec train`")
+        let demo = FileManager.default.fileExists(atPath: Self.demoModelPath)
+            ? Self.demoModelPath : Self.demoModel(above: Self.executablePath)
+        guard let modelPath = model ?? demo else {
+            throw CommandFailure(message: """
+                no model given, and the demo model (demo-data/model.safetensors) is neither in the current directory nor beside \
+                the gru4rec executable's checkout
+                  hint: pass it with one flag: gru4rec shell --model /path/to/gru4rec-shell/demo-data/model.safetensors \
+                (items and test sessions beside it are found), or run `make demo-model` in the checkout
+                """)
         }
-        let itemsPath = items ?? locate("items.tsv", besideModel: modelPath)
-        let sessionsPath = sessions ?? locate("test.tsv.gz", besideModel: modelPath) ?? locate("test.tsv", besideModel: modelPath)
-        let environment = ShellEnvironment.live(itemsPath: itemsPath)
+        guard FileManager.default.fileExists(atPath: modelPath) else {
+            throw CommandFailure(message: "cannot open \(modelPath): no such file\n  hint: check the path; train one with `gru4rec train`")
+        }
+        let environment = ShellEnvironment.live(itemsPath: items)
         let loaded: LoadedModel
         do { loaded = try environment.loadModel(modelPath) } catch { throw CommandFailure(message: "\(error)") }
+        let sessionsPath = sessions ?? loaded.sessionsPath
         var sessionData: SessionData? = nil
         if let sessionsPath {
             do { sessionData = try environment.loadSessions(sessionsPath, loaded.model.catalog) } catch { throw CommandFailure(message: "\(error)") }
         }
         let startup = sessionData != nil && preload > 0 ? ["replay next"] + Array(repeating: "step", count: preload) : []
-        let mode: ColorMode?
-        switch colors {
-        case "auto": mode = nil
-        case "256": mode = .twoFiftySix
-        case "8": mode = .eight
-        case "none": mode = ColorMode.none
-        default: throw ValidationError("--colors takes auto, 256, 8 or none")
-        }
         let interactive = script == nil && isTerminal(0) && isTerminal(1)
         if interactive {
-            let history = ProcessInfo.processInfo.environment["HOME"].map { $0 + "/.gru4rec_history" }
-            let runtime = ShellRuntime(makeState: { mode in
-                ShellState(model: loaded, sessions: sessionData, sessionsPath: sessionsPath, colorMode: mode, seed: seed)
-            }, environment: environment, historyPath: history,
-                                       colorMode: (ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false) ? ColorMode.none : mode)
-            try runtime.run(startup: startup)
+            let env = ProcessInfo.processInfo.environment
+            let noColor = env["NO_COLOR"].map { !$0.isEmpty } ?? false
+            let backend = NCursesBackend(colorMode: noColor ? ColorMode.none : colors.mode, historyPath: Self.historyPath(environment: env))
+            var loop: ShellLoop?
+            try backend.start(completion: { line in loop.map { Shell.completions(for: line, state: $0.state) } ?? [] })
+            defer { backend.stop() }
+            let state = ShellState(model: loaded, sessions: sessionData, sessionsPath: sessionsPath, colorMode: backend.colorMode,
+                                   seed: seed, showTimings: debug)
+            let shellLoop = ShellLoop(state: state, environment: environment, terminal: backend)
+            loop = shellLoop
+            shellLoop.run(startup: startup)
             return
         }
         // Scripted: commands from --script FILE or standard input.
         let text: String
         if let script {
-            guard let t = try? String(contentsOfFile: script, encoding: .utf8) else {
+            // FileHandle, not String(contentsOfFile:): /dev/null and pipes are scripts too.
+            guard let handle = FileHandle(forReadingAtPath: script), let data = try? handle.readToEnd() ?? Data() else {
                 throw InputError(path: script, message: "cannot read the script", hint: "one shell command per line")
             }
-            text = t
+            text = String(decoding: data, as: UTF8.self)
         } else {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
         let state = ShellState(model: loaded, sessions: sessionData, sessionsPath: sessionsPath, width: width, height: height,
-                               colorMode: .none, seed: seed)
-        let lines = startup + text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let result = Shell.runScript(lines: lines, state: state, environment: environment, width: width, height: height)
+                               colorMode: .none, seed: seed, showTimings: debug)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let result = Shell.runScript(lines: lines, preload: startup, state: state, environment: environment, width: width, height: height)
         print(result.output)
         if result.failed { throw ExitCode(1) }
     }

@@ -3,12 +3,9 @@ import Foundation
 import GRU4Rec
 
 /// The checks `train` makes before it spends time training: output paths it will
-/// write, the `--params` file, sizes against memory, and training data with nothing
+/// write, the `--init-embeddings` file, sizes against memory, and training data with nothing
 /// to learn from. Each failure names the file and what to do.
 extension Train {
-    /// The largest `--params` file read (a parameter file is a few hundred bytes).
-    static let maximumParamsFileBytes = 1 << 20
-
     /// Refuses output paths that cannot be written, before training starts: a
     /// directory in the way, a missing or unwritable directory.
     func checkOutputPaths(_ paths: [String]) throws {
@@ -29,22 +26,6 @@ extension Train {
                                  hint: "check its permissions, or choose another --output")
             }
         }
-    }
-
-    /// The text of a `--params` file; `nil` when `params` names no file (it is then a
-    /// `key=value,...` string).
-    /// - Throws: `InputError` for a directory, a device or FIFO, a huge file, an empty
-    ///   file, or text that is not UTF-8.
-    func readParamsFile(_ params: String) throws -> String? {
-        var info = stat()
-        guard stat(params, &info) == 0 else { return nil }
-        let hint = "give a JSON file, a file of key=value lines, or a 'k=v,k=v' string"
-        let text = try readTextFile(params, option: "--params", maximumBytes: Self.maximumParamsFileBytes, hint: hint)
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw InputError(path: params, message: "the parameter file is empty",
-                             hint: "write key=value lines or a JSON object, or leave --params out")
-        }
-        return text
     }
 
     /// The text of the regular file at `path`, given with `option`: a directory, a device,

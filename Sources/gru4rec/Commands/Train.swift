@@ -8,7 +8,9 @@ struct Train: ParsableCommand {
         discussion: """
         The input is tab-separated with a header (SessionId, ItemId, Time by default). Hyperparameters \
         use the reference implementation's names: as options (--batch-size, --n-sample, ...), or in \
-        --params as a JSON file / a key=value,key=value string (layers written 100/100 there). \
+        --params as a JSON file, the official code's Python parameter file (paramfiles/*.py: read as \
+        data, never run; hidden_act, final_act and adapt mapped), or a key=value,key=value string \
+        (layers written 100/100 there). \
         Options override --params.
 
         Beside the model it writes MODEL.log.jsonl (the training log, appended on continued training) \
@@ -24,7 +26,7 @@ struct Train: ParsableCommand {
     @Argument(help: "Training sessions (TSV, optionally gzip-compressed).") var train: String
     @Option(name: .shortAndLong, help: "Where to write the model (.safetensors).") var output: String
     @Option(help: "Validation sessions: Recall@K and MRR@K after each epoch.") var valid: String?
-    @Option(help: "Hyperparameters: a JSON file, a file of key=value lines, or a 'k=v,k=v' string.") var params: String?
+    @Option(help: "Hyperparameters: a JSON file, the official code's Python parameter file (paramfiles/*.py, read as data), a file of key=value lines, or a 'k=v,k=v' string.") var params: String?
     @OptionGroup var hyper: HyperparameterOptions
     @Option(help: "Number of epochs (reference: n_epochs).") var epochs: Int?
     @Option(help: "Seed for initialisation, dropout and sampling (runs are bit-reproducible).") var seed: UInt64?
@@ -55,27 +57,7 @@ struct Train: ParsableCommand {
 
     func hyperparameters(base: Hyperparameters) throws -> Hyperparameters {
         var hp = base
-        if let params {
-            if let text = try readParamsFile(params) {
-                if text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") {
-                    guard let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-                        throw InputError(path: params, message: "not a JSON object", hint: "write {\"loss\": \"bpr-max\", \"layers\": [100], ...}")
-                    }
-                    for (k, v) in obj.sorted(by: { $0.key < $1.key }) {
-                        let value = (v as? [Any]).map { $0.map { "\($0)" }.joined(separator: "/") } ?? "\(v)"
-                        do { try hp.set(k, to: value) } catch { throw InputError(path: params, message: "\(error)") }
-                    }
-                } else {
-                    for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                        let t = line.trimmingCharacters(in: .whitespaces)
-                        if t.isEmpty || t.hasPrefix("#") { continue }
-                        do { try hp.apply(parameterString: t) } catch { throw InputError(path: params, line: n + 1, message: "\(error)") }
-                    }
-                }
-            } else {
-                try hp.apply(parameterString: params)
-            }
-        }
+        if let params { try ParameterFile.apply(params, to: &hp) }
         try hyper.apply(to: &hp)
         if let epochs { hp.nEpochs = epochs }
         if let seed { hp.seed = seed }
@@ -92,7 +74,6 @@ struct Train: ParsableCommand {
         // when the model is saved (a failed run leaves the model's log as it was).
         let runLogPath = TrainingLog.path(forModel: checkpointPath)
         try checkOutputPaths([output, checkpointPath, logPath, runLogPath])
-        let t0 = Date()
 
         // Model and data.
         var model: GRU4RecModel
@@ -175,7 +156,7 @@ struct Train: ParsableCommand {
                 extras = ["best_score": bestScore, "best_epoch": Double(bestEpoch), "since_best": Double(sinceBest)]
                 try trainer.saveCheckpoint(to: checkpointPath, facts: facts, best: best, extras: extras)
                 progress.finish("interrupted in epoch \(epoch): checkpoint written to \(checkpointPath)")
-                printError("resume with: gru4rec train \(train) --output \(output) --resume" + (valid.map { " --valid \($0)" } ?? ""))
+                printError("resume with: " + Self.resumeCommand(CommandLine.arguments))
                 throw ExitCode(130)
             }
             var metrics: [String: Double] = [:]
@@ -192,6 +173,9 @@ struct Train: ParsableCommand {
             if !metrics.isEmpty { line += String(format: "  recall@%d %.4f  mrr@%d %.4f", cutoff, metrics["recall@\(cutoff)"] ?? 0, cutoff, metrics[key] ?? 0) }
             progress.finish(line)
             facts.finalLoss = summary.meanLoss
+            // The sum of the epochs' times (as the log has them), kept in every
+            // checkpoint so that an interrupted and resumed run loses none.
+            facts.trainingSeconds = (facts.trainingSeconds ?? 0) + summary.seconds
             if let score = metrics[key] {
                 if score > bestScore + minImprovement || bestEpoch == 0 {
                     bestScore = max(score, bestScore); bestEpoch = summary.epoch; sinceBest = 0
@@ -208,7 +192,7 @@ struct Train: ParsableCommand {
             }
             if Interrupt.requested {
                 printError("interrupted after epoch \(summary.epoch): checkpoint written to \(checkpointPath)")
-                printError("resume with: gru4rec train \(train) --output \(output) --resume" + (valid.map { " --valid \($0)" } ?? ""))
+                printError("resume with: " + Self.resumeCommand(CommandLine.arguments))
                 throw ExitCode(130)
             }
         }
@@ -219,7 +203,6 @@ struct Train: ParsableCommand {
         facts.trainEvents = data.transitionCount
         facts.trainSessions = data.sessionCount
         facts.epochs = trainer.completedEpochs
-        facts.trainingSeconds = (facts.trainingSeconds ?? 0) + Date().timeIntervalSince(t0)
         facts.log = (logPath as NSString).lastPathComponent
         facts.created = TrainingLog.timestamp()
         try model.save(to: output, facts: facts)
@@ -227,6 +210,24 @@ struct Train: ParsableCommand {
         try TrainingLog.commitRun(from: runLogPath, to: logPath)
         try? FileManager.default.removeItem(atPath: checkpointPath)
         printError("saved \(output) (epoch \(kept) of \(trainer.completedEpochs)); log \(logPath)")
+    }
+
+    /// The command that resumes this run, as typed (every option kept, so
+    /// `--params`, `--valid`, the columns and the stopping rules carry over),
+    /// with `--from` dropped (the checkpoint already holds that model) and
+    /// `--resume` added; quoted for a POSIX shell.
+    static func resumeCommand(_ arguments: [String]) -> String {
+        var words: [String] = []
+        var k = 0
+        while k < arguments.count {
+            let a = arguments[k]
+            if a == "--from" { k += 2; continue }
+            if a.hasPrefix("--from=") { k += 1; continue }
+            words.append(a)
+            k += 1
+        }
+        if !words.contains("--resume") { words.append("--resume") }
+        return words.map(shellQuoted).joined(separator: " ")
     }
 
     private func loadTraining(catalog: ItemCatalog) throws -> SessionData {

@@ -40,15 +40,19 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-/// A simple aligned text table.
+/// A simple aligned text table. Only trailing spaces are trimmed: a right-aligned first
+/// column keeps its padding, so rows stay aligned when its values differ in width.
 func formatTable(header: [String], rows: [[String]], rightAlign: Set<Int> = []) -> String {
     var widths = header.map(\.count)
     for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
     func line(_ cells: [String]) -> String {
-        cells.enumerated().map { i, c in
+        // Right-aligned cells keep their leading padding; only the line's end is trimmed.
+        var text = cells.enumerated().map { i, c in
             let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
             return rightAlign.contains(i) ? pad + c : c + pad
-        }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "  ")
+        while text.last == " " { text.removeLast() }
+        return text
     }
     return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line)).joined(separator: "\n")
 }
@@ -99,4 +103,11 @@ final class ProgressReporter {
         lastPlain = -1
         printError(message)
     }
+}
+
+/// `text` quoted for a POSIX shell when it needs it (`'...'`, with `'` written `'\''`).
+func shellQuoted(_ text: String) -> String {
+    let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,@%+")
+    if !text.isEmpty, text.unicodeScalars.allSatisfy({ safe.contains($0) }) { return text }
+    return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

@@ -92,11 +92,15 @@ final class ReadlineBridge {
         for (name, value) in [
             ("bell-style", "none"), ("show-all-if-ambiguous", "on"), ("enable-bracketed-paste", "off"),
             ("page-completions", "off"), ("horizontal-scroll-mode", "on"),
+            // Edits of a recalled line must not change the history entry itself.
+            ("revert-all-at-newline", "on"),
         ] {
             rl_variable_bind(name, value)
         }
+        clear_history()  // a bridge starts with no history but its file's
         using_history()
         stifle_history(Int32(clamping: historyLimit))
+        readlineLinesAdded = 0
         rl_callback_handler_install("", bridgeLineHandler)
         configured = true
     }
@@ -155,7 +159,9 @@ final class ReadlineBridge {
     /// Replaces the text being edited and puts the cursor at its end.
     func setLine(_ text: String) {
         guard configured else { return }
-        rl_replace_line(text, 0)
+        // A fresh line: history browsing starts again from the newest entry.
+        using_history()
+        rl_replace_line(text, 1)
         rl_point = rl_end
     }
 
@@ -206,17 +212,30 @@ final class ReadlineBridge {
         readlineAddHistory(line)
     }
 
-    /// Reads history lines from `path`; a missing file is not an error.
+    /// Reads history lines from `path` (a missing file is not an error) and
+    /// puts the history position after the last line, so that Up recalls it.
     func loadHistory(from path: String) throws {
         let status = read_history(path)
+        // read_history leaves the position where it was (at 0 before any line): move it to the end.
+        using_history()
         if status != 0 && status != ENOENT {
             throw TerminalError(description: "cannot read history from \(path): \(String(cString: strerror(status)))")
         }
     }
 
-    /// Writes the history to `path`, replacing the file.
-    func saveHistory(to path: String) throws {
-        let status = write_history(path)
+    /// Adds the lines entered since `configure` to the history file at
+    /// `path` and cuts the file to its last `limit` lines; writes the whole
+    /// history when the file does not exist yet. Lines already in the file
+    /// are never rewritten (another shell may have added its own meanwhile).
+    func saveHistory(to path: String, limit: Int = 1000) throws {
+        let status: Int32
+        if FileManager.default.fileExists(atPath: path) {
+            let added = Int32(clamping: min(readlineLinesAdded, Int(history_length)))
+            status = added > 0 ? append_history(added, path) : 0
+            if status == 0 { _ = history_truncate_file(path, Int32(clamping: limit)) }
+        } else {
+            status = write_history(path)
+        }
         if status != 0 {
             throw TerminalError(description: "cannot write history to \(path): \(String(cString: strerror(status)))")
         }
@@ -267,7 +286,13 @@ private func readlineAddHistory(_ line: String) {
         return
     }
     add_history(line)
+    readlineLinesAdded += 1
+    // Up after this line starts from it (not from wherever the position was).
+    using_history()
 }
+
+/// Lines added to the history since `configure` (what `saveHistory` appends).
+nonisolated(unsafe) private var readlineLinesAdded = 0
 
 private func bridgeGetc(_: UnsafeMutablePointer<FILE>?) -> Int32 {
     guard !readlineContext.pending.isEmpty else { return EOF }

@@ -1,19 +1,27 @@
-"""Reads a gru4rec-shell model with safetensors + NumPy and replays a session:
-the GRUCell step (PyTorch convention, FORMAT.md 4.1) and the scores over all items.
-Usage: numpy_step.py MODEL ITEM,ITEM,... EXPECTED_SCORES_FILE"""
+"""Reads a gru4rec-shell model with safetensors + NumPy (or a `gru4rec export
+--format numpy-npz` archive with NumPy alone, no pickle) and replays a session:
+the GRUCell step (PyTorch convention, GRU4Rec.md "The math") and the scores over all items.
+Usage: numpy_step.py MODEL(.safetensors|.npz) ITEM,ITEM,... EXPECTED_SCORES_FILE"""
 import json, sys
 import numpy as np
-from safetensors.numpy import load_file
-from safetensors import safe_open
 
 path, session, expected_path = sys.argv[1], sys.argv[2].split(","), sys.argv[3]
-t = load_file(path)
-with safe_open(path, framework="np") as f:
-    meta = f.metadata()
-items = json.loads(meta["items"])
-hp = json.loads(meta["hyperparameters"])
-assert hp["constrained_embedding"] == "true", "this check covers shared embeddings"
-layers = [int(x) for x in hp["layers"].split("/")]
+if path.endswith(".npz"):
+    t = np.load(path)  # allow_pickle=False: plain arrays only
+    items = list(t["items"])
+    hp = json.loads(str(t["hyperparameters"]))
+    assert int(t["item_support"].sum()) > 0
+else:
+    from safetensors.numpy import load_file
+    from safetensors import safe_open
+    t = load_file(path)
+    with safe_open(path, framework="np") as f:
+        meta = f.metadata()
+    items = json.loads(meta["items"])
+    hp = json.loads(meta["hyperparameters"])
+# Typed JSON: booleans and numbers as such (files before them stored strings).
+assert hp["constrained_embedding"] is True, "this check covers shared embeddings"
+layers = [int(x) for x in hp["layers"]]
 index = {k: i for i, k in enumerate(items)}
 sig = lambda x: 1 / (1 + np.exp(-x))
 H = [np.zeros(h, dtype=np.float32) for h in layers]

@@ -6,7 +6,23 @@
 ///     │/mug▏              4 of 24     │
 ///     │  name             id      pop │
 ///     │● Red mug          A1       31 │
-enum CatalogPane {
+enum CatalogPane: PaneBehaviour {
+    /// Enter adds the selected item; movement keys move the selection.
+    static func key(_ key: Key, in state: inout ShellState) -> [ShellEffect] {
+        if key == .enter, let item = state.selectedCatalogItem { return state.execute(.click(.index(item))) }
+        state.catalogList.move(key)
+        return []
+    }
+
+    static func wheel(_ delta: Int, in state: inout ShellState) { state.catalogList.scroll(by: delta) }
+
+    /// A click on an item adds it.
+    static func click(row: Int, in state: inout ShellState) -> [ShellEffect] {
+        guard let index = state.catalogList.index(atRow: row) else { return [] }
+        state.catalogList.select(index)
+        return state.execute(.click(.index(state.catalogRows[index])))
+    }
+
     static func draw(_ state: ShellState, in rect: Rect, focused: Bool, into buffer: inout ScreenBuffer) {
         buffer.box(rect, title: "Catalog", focused: focused, style: focused ? Theme.focusedBox : Theme.box)
         let inner = rect.interior

@@ -1,6 +1,17 @@
 /// Every command with its arguments and summary, then the keys and the mouse.
 /// Two columns when the screen is wide; scrolls with the arrows otherwise.
-enum HelpView {
+enum HelpView: PaneBehaviour {
+    static func key(_ key: Key, in state: inout ShellState) -> [ShellEffect] {
+        state.helpOffset = scrolled(state.helpOffset, key)
+        return []
+    }
+
+    static func wheel(_ delta: Int, in state: inout ShellState) { state.helpOffset = max(0, state.helpOffset + delta) }
+
+    static func draw(_ state: ShellState, in rect: Rect, focused: Bool, into buffer: inout ScreenBuffer) {
+        draw(state, in: rect, into: &buffer)
+    }
+
     static let keys: [(String, String)] = [
         ("Tab / Shift-Tab", "move the focus between panes"),
         ("↑ ↓ PgUp PgDn", "move in the focused list"),
@@ -13,6 +24,7 @@ enum HelpView {
         ("u", "undo the last click"),
         ("+ / -", "one suggestion more / fewer"),
         ("space / n", "replay: play/pause, next session"),
+        ("t", "show/hide update and draw times"),
         ("F1 F2 F3 F4", "session/training/replay/help"),
         ("? / Esc", "help / back"),
         ("q", "quit"),
@@ -24,7 +36,7 @@ enum HelpView {
         buffer.box(rect, title: "Help", focused: true, style: Theme.focusedBox)
         let inner = rect.interior
         guard inner.width > 0, inner.height > 0 else { return }
-        let commands = [("Commands", "")] + ShellCommand.all.map { ($0.usage, $0.summary) }
+        let commands = [("Commands", "")] + CommandTable.all.map { ($0.usage, $0.summary) }
         let keyLines = [("Keys", "")] + keys
         var columns: [[(String, String)]]
         if inner.width >= 100 {

@@ -6,7 +6,20 @@ import Foundation
 /// gate r (gates are 0...1, drawn as 2g-1 so that 0.5 is neutral); then
 /// sparklines over the session of ‖h‖ and of ‖Δh‖. Maps that do not fit are
 /// left out in the order r, z, Δh (the gates' means are shown instead).
-enum HiddenStatePane {
+enum HiddenStatePane: PaneBehaviour {
+    /// Arrows, pages, Home and End choose the layer shown.
+    static func key(_ key: Key, in state: inout ShellState) -> [ShellEffect] {
+        let layers = state.loaded?.model.layers.count ?? 1
+        switch key {
+        case .left, .up, .pageUp: state.layer = max(0, state.layer - 1)
+        case .right, .down, .pageDown: state.layer = min(layers - 1, state.layer + 1)
+        case .home: state.layer = 0
+        case .end: state.layer = layers - 1
+        default: break
+        }
+        return []
+    }
+
     static func draw(_ state: ShellState, in rect: Rect, focused: Bool, into buffer: inout ScreenBuffer) {
         let layers = state.loaded?.model.layers ?? []
         let titles = layers.count > 1

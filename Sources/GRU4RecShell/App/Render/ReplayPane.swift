@@ -5,7 +5,25 @@ import Foundation
 /// hit within the top-k), the next event with the rank it has now, and the
 /// events still to come dimmed. `drawMetrics` shows the running Recall@K and
 /// MRR@K over everything replayed.
-enum ReplayPane {
+enum ReplayPane: PaneBehaviour {
+    /// → or Enter steps, ← takes a step back; movement keys move the selection.
+    static func key(_ key: Key, in state: inout ShellState) -> [ShellEffect] {
+        switch key {
+        case .right, .enter: return state.execute(.step)
+        case .left: return state.execute(.back)
+        default:
+            state.replayList.move(key)
+            return []
+        }
+    }
+
+    static func wheel(_ delta: Int, in state: inout ShellState) { state.replayList.scroll(by: delta) }
+
+    static func click(row: Int, in state: inout ShellState) -> [ShellEffect] {
+        state.replayList.selectRow(row)
+        return []
+    }
+
     static func draw(_ state: ShellState, in rect: Rect, focused: Bool, into buffer: inout ScreenBuffer) {
         var titles = ["Replay"]
         if let id = state.replaySessionID, let s = state.replay.sessionIndex, let data = state.sessions {

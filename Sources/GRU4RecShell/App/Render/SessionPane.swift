@@ -6,7 +6,23 @@
 ///     │  # item          rank     │
 ///     │  1 Red mug          —     │
 ///     │  2 Blue mug        #3 ●   │
-enum SessionPane {
+enum SessionPane: PaneBehaviour {
+    /// Delete, Backspace or x removes the selected click; movement keys move the selection.
+    static func key(_ key: Key, in state: inout ShellState) -> [ShellEffect] {
+        if key == .delete || key == .backspace || key == .character("x"), let s = state.sessionList.selected {
+            return state.execute(.remove(s + 1))
+        }
+        state.sessionList.move(key)
+        return []
+    }
+
+    static func wheel(_ delta: Int, in state: inout ShellState) { state.sessionList.scroll(by: delta) }
+
+    static func click(row: Int, in state: inout ShellState) -> [ShellEffect] {
+        state.sessionList.selectRow(row)
+        return []
+    }
+
     static func draw(_ state: ShellState, in rect: Rect, focused: Bool, into buffer: inout ScreenBuffer) {
         let steps = state.trace.steps
         let title = steps.isEmpty ? "Session" : "Session · \(plural(steps.count, "click"))"

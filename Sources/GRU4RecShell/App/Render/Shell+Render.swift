@@ -15,20 +15,11 @@ extension Shell {
         drawTabBar(state, layout, into: &buffer)
         for (pane, rect) in layout.panes {
             let focused = pane == state.focus && !state.commandLine.isActive
-            switch pane {
-            case .catalog: CatalogPane.draw(state, in: rect, focused: focused, into: &buffer)
-            case .session: SessionPane.draw(state, in: rect, focused: focused, into: &buffer)
-            case .suggestions: SuggestionsPane.draw(state, in: rect, focused: focused, into: &buffer)
-            case .hidden: HiddenStatePane.draw(state, in: rect, focused: focused, into: &buffer)
-            case .replay: ReplayPane.draw(state, in: rect, focused: focused, into: &buffer)
-            case .metrics: ReplayPane.drawMetrics(state, in: rect, into: &buffer)
-            case .training: TrainingView.drawFacts(state, in: rect, focused: focused, into: &buffer)
-            case .help: HelpView.draw(state, in: rect, into: &buffer)
-            }
+            pane.behaviour.draw(state, in: rect, focused: focused, into: &buffer)
         }
         if state.view == .training { TrainingView.drawCharts(state, in: layout.charts, into: &buffer) }
-        drawMessageLine(state, in: layout.messageLine, into: &buffer)
         drawCommandLine(state, in: layout.commandLine, into: &buffer)
+        drawMessageLine(state, in: layout.messageLine, into: &buffer)
         drawStatusLine(state, in: layout.statusLine, into: &buffer)
         return buffer
     }
@@ -83,21 +74,73 @@ extension Shell {
             return
         }
         guard let notice = state.notice else { return }
-        switch notice.kind {
-        case .error:
-            var text = "✗ " + notice.text
-            if let hint = notice.hint { text += " — " + hint }
-            buffer.put(fit(text, rect.width), x: rect.x, y: rect.y, style: Theme.error)
-            if let hint = notice.hint {
-                // The hint in a quieter style after the error itself.
-                let start = DisplayWidth.of("✗ " + notice.text + " — ")
-                if start < rect.width {
-                    buffer.put(fit(hint, rect.width - start), x: rect.x + start, y: rect.y, style: Theme.plain)
-                }
+        let head = (notice.kind == .error ? "✗ " : "") + notice.text
+        let style = notice.kind == .error ? Theme.error : Theme.info
+        // The hint in a quieter style after the message itself.
+        let parts = [(head, style)] + (notice.hint.map { [(" — " + $0, Theme.plain)] } ?? [])
+        let rows = messageCanWrap(state) ? 2 : 1
+        for (row, spans) in wrap(parts, width: rect.width, rows: rows).enumerated() {
+            var x = rect.x
+            for (text, style) in spans {
+                buffer.put(text, x: x, y: rect.y + row, style: style)
+                x += DisplayWidth.of(text)
             }
-        case .info:
-            buffer.put(fit(notice.text, rect.width), x: rect.x, y: rect.y, style: Theme.info)
         }
+    }
+
+    /// Whether a long message may take the command line's row as well (it is idle).
+    static func messageCanWrap(_ state: ShellState) -> Bool {
+        !state.commandLine.isActive && !state.isEditingFilter
+    }
+
+    /// Whether the message line's text needs the command line's row too.
+    static func messageWraps(_ state: ShellState, width: Int) -> Bool {
+        guard messageCanWrap(state), let notice = state.notice else { return false }
+        let text = (notice.kind == .error ? "✗ " : "") + notice.text + (notice.hint.map { " — " + $0 } ?? "")
+        return DisplayWidth.of(text) > width
+    }
+
+    /// Styled text laid out in at most `rows` rows of `width` columns,
+    /// broken at spaces where possible; the last row ends in "…" when the
+    /// text does not fit.
+    static func wrap(_ parts: [(String, Style)], width: Int, rows: Int) -> [[(String, Style)]] {
+        guard width > 0, rows > 0 else { return [] }
+        var lines: [[(String, Style)]] = [[]]
+        var used = 0
+        var remaining = parts
+        while !remaining.isEmpty {
+            var (text, style) = remaining.removeFirst()
+            while !text.isEmpty {
+                let room = width - used
+                if DisplayWidth.of(text) <= room {
+                    lines[lines.count - 1].append((text, style))
+                    used += DisplayWidth.of(text)
+                    break
+                }
+                if lines.count == rows {
+                    // Last row: cut with "…" (what fits of the rest).
+                    let rest = ([text] + remaining.map(\.0)).joined()
+                    lines[lines.count - 1].append((ScreenBuffer.truncate(rest, to: room), style))
+                    return lines
+                }
+                // Break at the last space that fits (else mid-word when nothing of this row is used yet).
+                var cut = 0, width = 0, lastSpace: Int?
+                for (k, ch) in text.enumerated() {
+                    let w = DisplayWidth.of(ch)
+                    if width + w > room { break }
+                    width += w
+                    cut = k + 1
+                    if ch == " " { lastSpace = k }
+                }
+                let take = lastSpace.map { $0 + 1 } ?? (used == 0 ? max(1, cut) : 0)
+                if take > 0 { lines[lines.count - 1].append((String(text.prefix(take)), style)) }
+                text = String(text.dropFirst(take))
+                lines.append([])
+                used = 0
+                if text.hasPrefix(" ") { text.removeFirst() }
+            }
+        }
+        return lines
     }
 
     static func drawCommandLine(_ state: ShellState, in rect: Rect, into buffer: inout ScreenBuffer) {
@@ -112,7 +155,7 @@ extension Shell {
         } else if state.isEditingFilter {
             buffer.put(fit("filter: type to narrow the catalog · Enter adds the item · Esc clears", rect.width),
                        x: rect.x, y: rect.y, style: Theme.dim)
-        } else {
+        } else if !messageWraps(state, width: rect.width) {
             buffer.put(fit(": command (Tab completes) · / filter catalog · ? help", rect.width),
                        x: rect.x, y: rect.y, style: Theme.dim)
         }
@@ -128,7 +171,7 @@ extension Shell {
         } else {
             left = " no model loaded"
         }
-        if let u = state.lastUpdateSeconds {
+        if state.showTimings, let u = state.lastUpdateSeconds {
             left += " · update " + milliseconds(u)
             if let r = state.lastRenderSeconds { left += " + draw " + milliseconds(r) }
         }

@@ -5,7 +5,25 @@ import Foundation
 /// movement since the step before (▲n, ▼n, "new", or "·" for no change).
 /// A marker column shows ● for items already in the session and, in the
 /// replay, ◆ for the session's true next item.
-enum SuggestionsPane {
+enum SuggestionsPane: PaneBehaviour {
+    /// Enter adds the selected suggestion; movement keys move the selection.
+    static func key(_ key: Key, in state: inout ShellState) -> [ShellEffect] {
+        if key == .enter, let s = state.suggestionList.selected, s < state.suggestions.count {
+            return state.execute(.click(.index(state.suggestions[s].item)))
+        }
+        state.suggestionList.move(key)
+        return []
+    }
+
+    static func wheel(_ delta: Int, in state: inout ShellState) { state.suggestionList.scroll(by: delta) }
+
+    /// A click on a suggestion adds it.
+    static func click(row: Int, in state: inout ShellState) -> [ShellEffect] {
+        guard let index = state.suggestionList.index(atRow: row), index < state.suggestions.count else { return [] }
+        state.suggestionList.select(index)
+        return state.execute(.click(.index(state.suggestions[index].item)))
+    }
+
     static func draw(_ state: ShellState, in rect: Rect, focused: Bool, into buffer: inout ScreenBuffer) {
         let base = "Suggestions · top \(state.topK)"
         let titles = state.excludeSessionItems

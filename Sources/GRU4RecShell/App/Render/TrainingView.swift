@@ -12,22 +12,29 @@ enum TrainingView {
     /// the log).
     struct Curves: Equatable {
         var epochLoss: [Double] = []
+        /// Loss per predicted event over the logged stretch of mini-batches.
         var batchLoss: [Double] = []
+        /// The mini-batch each `batchLoss` value ends at, counted over the whole log.
+        var batchNumbers: [Double] = []
         var validation: [(name: String, values: [Double])] = []
         var eventsPerSecond: [Double] = []
 
         static func == (a: Curves, b: Curves) -> Bool {
-            a.epochLoss == b.epochLoss && a.batchLoss == b.batchLoss && a.eventsPerSecond == b.eventsPerSecond
+            a.epochLoss == b.epochLoss && a.batchLoss == b.batchLoss && a.batchNumbers == b.batchNumbers
+                && a.eventsPerSecond == b.eventsPerSecond
                 && a.validation.map(\.name) == b.validation.map(\.name) && a.validation.map(\.values) == b.validation.map(\.values)
         }
 
         init(_ records: [TrainingLogRecord]) {
             var epochs: [[String: Double]] = []
+            var earlierBatches = 0  // mini-batches of the epochs before
             for record in records {
                 switch record {
-                case let .batch(_, _, _, _, recent, _, _):
+                case let .batch(_, batch, _, _, recent, _, _):
                     batchLoss.append(recent)
-                case let .epoch(_, loss, _, _, _, eps, valid):
+                    batchNumbers.append(Double(earlierBatches + batch))
+                case let .epoch(_, loss, _, batches, _, eps, valid):
+                    earlierBatches += batches
                     epochLoss.append(loss)
                     eventsPerSecond.append(eps)
                     epochs.append(valid)
@@ -81,22 +88,37 @@ enum TrainingView {
         let epochDomain: ClosedRange<Double>? = epochs >= 1 ? 1...max(1, epochs) : nil
         let charts: [(String, LineChart)] = [
             ("Loss per epoch", LineChart(series: [.init(name: "loss", values: curves.epochLoss, color: colors[0])],
-                                         xDomain: epochDomain)),
+                                         xDomain: epochDomain, xTitle: "epoch")),
             ("Batch loss", LineChart(series: [
-                .init(name: "logged", values: curves.batchLoss, color: .grey(12)),
-                .init(name: "smoothed", values: smoothed(curves.batchLoss), color: colors[1]),
-            ], xDomain: curves.batchLoss.count > 1 ? 1...Double(curves.batchLoss.count) : nil)),
+                .init(name: "raw", values: curves.batchLoss, color: .grey(12)),
+                .init(name: "smooth", values: smoothed(curves.batchLoss), color: colors[1]),
+            ], xDomain: curves.batchNumbers.count > 1 ? curves.batchNumbers[0]...curves.batchNumbers[curves.batchNumbers.count - 1] : nil,
+               xTitle: "batch")),
             ("Validation", LineChart(series: curves.validation.enumerated().map { k, s in
                 .init(name: s.name, values: s.values, color: colors[(k + 2) % colors.count])
-            }, xDomain: epochDomain)),
+            }, xDomain: epochDomain, xTitle: "epoch")),
             ("Events/s per epoch", LineChart(series: [.init(name: "events/s", values: curves.eventsPerSecond, color: colors[4])],
-                                             xDomain: epochDomain)),
+                                             xDomain: epochDomain, xTitle: "epoch")),
         ]
         for (rect, (title, chart)) in zip(rects, charts) {
             buffer.box(rect, title: title, style: Theme.box)
             var styled = chart
             styled.axisStyle = Theme.dim
             styled.draw(into: &buffer, in: rect.interior)
+        }
+        if curves.validation.isEmpty, !curves.epochLoss.isEmpty { drawNoValidation(in: rects[2].interior, into: &buffer) }
+    }
+
+    /// Why the validation chart is empty: epochs were logged, none with
+    /// validation figures (`gru4rec train` without `--valid`).
+    static func drawNoValidation(in inner: Rect, into buffer: inout ScreenBuffer) {
+        guard inner.width > 0, inner.height > 0 else { return }
+        buffer.fill(inner, style: Theme.plain)
+        let lines = ["no validation data:", "the model was trained", "without --valid"]
+        let top = inner.y + max(0, (inner.height - lines.count) / 2)
+        for (k, line) in lines.enumerated() where top + k < inner.maxY {
+            let text = ScreenBuffer.truncate(line, to: inner.width)
+            buffer.put(text, x: inner.x + max(0, (inner.width - DisplayWidth.of(text)) / 2), y: top + k, style: Theme.dim)
         }
     }
 
@@ -112,7 +134,7 @@ enum TrainingView {
         ]
         if let f = facts.trainFile { lines.append(("trained on", f)) }
         if let e = facts.trainEvents {
-            lines.append(("events", grouped(e) + (facts.trainSessions.map { " · \(grouped($0)) sessions" } ?? "")))
+            lines.append(("predicted events", grouped(e) + (facts.trainSessions.map { " · \(grouped($0)) sessions" } ?? "")))
         }
         if let e = facts.epochs {
             lines.append(("epochs", "\(e)" + (facts.trainingSeconds.map { String(format: " · %.1f s", $0) } ?? "")))

@@ -1,0 +1,191 @@
+import Foundation
+import GRU4Rec
+
+/// The one table of the command line's commands: name, argument syntax,
+/// summary, how the argument parses into a `ShellCommand`, and what Tab
+/// offers for it. Parsing (`ShellState.run`), completion
+/// (`Shell.completions`), the `help` command and the help view all read it;
+/// a new command is a `ShellCommand` case, a row here and its `execute` case.
+struct CommandSpec: Sendable {
+    /// Turns the argument text (trimmed, maybe empty) into the command, or a
+    /// failure with a hint. The state is context for messages and hints only.
+    typealias Parse = @Sendable (_ argument: String, _ state: ShellState) -> Result<ShellCommand, ShellFailure>
+    /// The argument candidates that start with `typed` (lower-cased),
+    /// best first, at most `Shell.completionLimit`.
+    typealias Complete = @Sendable (_ typed: String, _ state: ShellState) -> [String]
+
+    let name: String
+    /// The argument syntax shown in help: `<k>` required, `[text]` optional.
+    let arguments: String
+    let summary: String
+    let parse: Parse
+    let complete: Complete?
+
+    var usage: String { arguments.isEmpty ? name : name + " " + arguments }
+
+    /// A command without arguments (any text after the name is ignored).
+    init(_ name: String, _ summary: String, _ command: ShellCommand) {
+        self.init(name, "", summary, parse: { _, _ in .success(command) })
+    }
+
+    init(_ name: String, _ arguments: String, _ summary: String, parse: @escaping Parse, complete: Complete? = nil) {
+        self.name = name
+        self.arguments = arguments
+        self.summary = summary
+        self.parse = parse
+        self.complete = complete
+    }
+}
+
+enum CommandTable {
+    static let all: [CommandSpec] = [
+        CommandSpec("click", "<id|name>", "add an item to the session", parse: { argument, state in
+            guard let d = state.directory else { return .failure(noModel) }
+            guard !argument.isEmpty else {
+                return .failure(ShellFailure("click needs an item id or name", hint: "e.g. click \(d.ids.first ?? "ID"); Tab completes"))
+            }
+            return .success(.click(.text(argument)))
+        }, complete: { typed, state in
+            guard let d = state.directory else { return [] }
+            var out: [String] = []
+            var seen = Set<String>()
+            for item in d.byPopularity {
+                for candidate in [d.ids[item], d.names[item]]
+                where candidate.lowercased().hasPrefix(typed) && seen.insert(candidate).inserted {
+                    out.append(candidate)
+                }
+                if out.count >= Shell.completionLimit { break }
+            }
+            return Array(out.prefix(Shell.completionLimit))
+        }),
+        CommandSpec("undo", "remove the last click", .undo),
+        CommandSpec("redo", "put back what undo or remove took out", .redo),
+        CommandSpec("remove", "<n>", "remove click n, recompute the rest", parse: { argument, state in
+            guard state.directory != nil else { return .failure(noModel) }
+            if let n = Int(argument) { return .success(.remove(n)) }
+            return .failure(argument.isEmpty ? ShellFailure("remove needs a click number", hint: removeHint(state))
+                                             : ShellFailure("no click '\(argument)'", hint: removeHint(state)))
+        }, complete: { typed, state in
+            prefixed(state.trace.steps.indices.map { String($0 + 1) }, typed)
+        }),
+        CommandSpec("reset", "start an empty session", .reset),
+        CommandSpec("topk", "<k>", "number of suggestions (the K of hits)", parse: { argument, state in
+            Int(argument).map { .success(.topK($0)) } ?? .failure(topKFailure(state))
+        }),
+        CommandSpec("exclude", "on|off", "hide session items from suggestions", parse: { argument, _ in
+            switch argument.lowercased() {
+            case "on", "yes", "true": return .success(.exclude(true))
+            case "off", "no", "false": return .success(.exclude(false))
+            default:
+                return .failure(ShellFailure(
+                    "exclude needs on or off", hint: "exclude on leaves items already in the session out of the suggestions"))
+            }
+        }, complete: { typed, _ in prefixed(["on", "off"], typed) }),
+        CommandSpec("find", "[text]", "filter the catalog (no text: all)", parse: { argument, _ in .success(.find(argument)) }),
+        CommandSpec("layer", "<n>", "show GRU layer n", parse: { argument, state in
+            Int(argument).map { .success(.layer($0)) } ?? .failure(layerFailure(state))
+        }, complete: { typed, state in
+            prefixed((1...max(1, state.loaded?.model.layers.count ?? 1)).map(String.init), typed)
+        }),
+        CommandSpec("view", "<name>", "main/session, training, replay, help", parse: { argument, _ in
+            guard let view = ShellView.named(argument) else {
+                let guess = closestMatch(argument, in: ShellView.names).map { "; did you mean '\($0)'?" } ?? ""
+                return .failure(ShellFailure("unknown view '\(argument)'\(guess)", hint: "views: main (or session), training, replay, help"))
+            }
+            return .success(.view(view))
+        }, complete: { typed, _ in prefixed(ShellView.names, typed) }),
+        CommandSpec("replay", "[id|next|random]", "replay a real session", parse: { argument, _ in
+            switch argument.lowercased() {
+            case "", "next": return .success(.replay(.next))
+            case "random": return .success(.replay(.random))
+            default: return .success(.replay(.session(argument)))
+            }
+        }, complete: { typed, state in prefixed(["next", "random"] + (state.sessions?.sessionIDs ?? []), typed) }),
+        CommandSpec("step", "replay: feed the next event", .step),
+        CommandSpec("back", "replay: take the last event back", .back),
+        CommandSpec("play", "replay: step automatically", .play),
+        CommandSpec("pause", "replay: stop stepping", .pause),
+        CommandSpec("speed", "<ms>", "replay: ms per automatic step", parse: { argument, _ in
+            Int(argument).map { .success(.speed($0)) } ?? .failure(speedFailure)
+        }),
+        CommandSpec("sessions", "<file>", "load a sessions file for replay", parse: { argument, state in
+            guard state.directory != nil else { return .failure(noModel) }
+            guard !argument.isEmpty else {
+                return .failure(ShellFailure("sessions needs a file", hint: "a tab-separated file with SessionId, ItemId and Time columns"))
+            }
+            return .success(.sessions(path: argument))
+        }),
+        CommandSpec("load", "<model>", "load another model", parse: { argument, _ in
+            guard !argument.isEmpty else { return .failure(ShellFailure("load needs a model file", hint: "e.g. load model.safetensors")) }
+            return .success(.load(path: argument))
+        }),
+        CommandSpec("save", "<file>", "save session, suggestions, ranks (JSON)", parse: { argument, state in
+            guard state.directory != nil else { return .failure(noModel) }
+            guard !argument.isEmpty else { return .failure(ShellFailure("save needs a file name", hint: "e.g. save session.json")) }
+            return .success(.save(path: argument))
+        }),
+        CommandSpec("timings", "show/hide update and draw times (key t)", .timings),
+        CommandSpec("help", "[command]", "show commands and keys", parse: { argument, _ in
+            .success(.help(topic: argument.isEmpty ? nil : argument))
+        }, complete: { typed, _ in prefixed(names, typed) }),
+        CommandSpec("quit", "leave the shell", .quit),
+    ]
+
+    /// The command names, in table order.
+    static let names = all.map(\.name)
+
+    static func named(_ name: String) -> CommandSpec? { all.first { $0.name == name } }
+
+    /// Parses a command line: the first word names the command (any case),
+    /// the rest is its argument. `nil` for a blank line.
+    static func parse(_ line: String, state: ShellState) -> Result<ShellCommand, ShellFailure>? {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return nil }
+        let parts = trimmed.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard let spec = named(parts[0].lowercased()) else {
+            let typed = String(parts[0])
+            let guess = closestMatch(typed.lowercased(), in: names).map { "; did you mean '\($0)'?" } ?? ""
+            return .failure(ShellFailure("unknown command '\(shortened(typed))'\(guess)", hint: "help lists the commands"))
+        }
+        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        return spec.parse(argument, state)
+    }
+
+    // MARK: Shared failures (the same words whether parsing or running finds the problem)
+
+    static let noModel = ShellFailure("no model loaded", hint: "load <model.safetensors>")
+
+    static func removeHint(_ state: ShellState) -> String {
+        state.trace.steps.isEmpty ? "the session is empty" : "give a number from 1 to \(state.trace.steps.count)"
+    }
+
+    static func topKLimit(_ state: ShellState) -> Int { max(1, min(200, state.loaded?.model.itemCount ?? 200)) }
+
+    static func topKFailure(_ state: ShellState) -> ShellFailure {
+        ShellFailure("topk needs a number from 1 to \(topKLimit(state))", hint: "e.g. topk 20")
+    }
+
+    static func layerFailure(_ state: ShellState) -> ShellFailure {
+        let layers = state.loaded?.model.layers.count ?? 1
+        return ShellFailure("layer needs a number from 1 to \(layers)", hint: layers == 1 ? "this model has one layer" : nil)
+    }
+
+    static let speedFailure = ShellFailure("speed needs milliseconds per step, from 10 to 60000", hint: "e.g. speed 250")
+
+    /// The candidates that start with `typed` (already lower-cased), without repeats.
+    static func prefixed(_ candidates: [String], _ typed: String) -> [String] {
+        var seen = Set<String>()
+        var out: [String] = []
+        for c in candidates where c.lowercased().hasPrefix(typed) && seen.insert(c).inserted {
+            out.append(c)
+            if out.count == Shell.completionLimit { break }
+        }
+        return out
+    }
+
+    /// Text typed by the user, cut for quoting in a message (a pasted
+    /// megabyte must not fill the screen).
+    static func shortened(_ text: String, limit: Int = 40) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+}

@@ -1,0 +1,61 @@
+/// One command of the shell as a value: what a command line parses into
+/// (`CommandTable.parse`), what keys and mouse clicks produce directly, and
+/// what `ShellState.execute` carries out. Arguments are typed; checks that
+/// need the state (a click number within the session, K within the
+/// catalog) happen when the command runs.
+public enum ShellCommand: Equatable, Sendable {
+    /// Add an item to the session.
+    case click(ItemQuery)
+    /// Remove the last click (it can be redone).
+    case undo
+    /// Put back what the last `undo` or `remove` took out.
+    case redo
+    /// Remove click `n` (1-based) and recompute the rest.
+    case remove(Int)
+    /// Start an empty session.
+    case reset
+    /// Show this many suggestions.
+    case topK(Int)
+    /// Leave items already in the session out of the suggestions (or not).
+    case exclude(Bool)
+    /// Filter the catalog (empty: show all).
+    case find(String)
+    /// Show GRU layer `n` (1-based).
+    case layer(Int)
+    case view(ShellView)
+    /// Replay a real session from the sessions file.
+    case replay(ReplayTarget)
+    /// Replay: feed the next event, take the last back, play, pause.
+    case step, back, play, pause
+    /// Replay: milliseconds per automatic step.
+    case speed(Int)
+    /// Load a sessions file for replay.
+    case sessions(path: String)
+    /// Load another model.
+    case load(path: String)
+    /// Save the session, its suggestions and ranks as JSON.
+    case save(path: String)
+    /// Show the help view; with a topic, the command's usage in the message line.
+    case help(topic: String?)
+    /// Toggle the status line's timing figures (update and draw times).
+    case timings
+    case quit
+}
+
+/// An item as a command names it.
+public enum ItemQuery: Equatable, Sendable {
+    /// A catalog index (keys, mouse).
+    case index(Int)
+    /// Typed text: an id or a name, exact or a unique prefix (`ItemDirectory.resolve`).
+    case text(String)
+}
+
+/// Which session `replay` loads.
+public enum ReplayTarget: Equatable, Sendable {
+    /// The one after the current replay (the first without one).
+    case next
+    /// One drawn with the shell's seeded generator.
+    case random
+    /// The session with this id.
+    case session(String)
+}
