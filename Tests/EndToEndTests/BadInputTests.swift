@@ -80,7 +80,7 @@ struct BadInputTests {
         _ source: String, to destination: String,
         metadata: (inout [String: String]) -> Void = { _ in },
         checkpoint: ((inout [String: Any]) -> Void)? = nil,
-        hyperparameters: ((inout [String: String]) -> Void)? = nil,
+        hyperparameters: ((inout [String: Any]) -> Void)? = nil,
         tensors: [String: ([Float], [Int])] = [:],
         map: ((String, [Float]) -> [Float])? = nil
     ) throws {
@@ -103,14 +103,8 @@ struct BadInputTests {
             checkpoint(&object)
             meta["checkpoint"] = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
         }
-        if let hyperparameters {
-            // Typed JSON (numbers, booleans, arrays) rewritten in the string form older files
-            // have, which the loader also reads; a model without them is a broken fixture.
-            guard let text = meta["hyperparameters"], case .object(let typed) = try JSONParser.parse(Array(text.utf8)) else {
-                throw NSError(domain: "BadInputTests", code: 1, userInfo: [NSLocalizedDescriptionKey: "no hyperparameters to tamper with"])
-            }
-            var object: [String: String] = [:]
-            for (key, value) in typed { object[key] = try Hyperparameters.text(of: value, key: key) }
+        if let hyperparameters, let text = meta["hyperparameters"],
+           var object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
             hyperparameters(&object)
             meta["hyperparameters"] = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
         }
@@ -141,7 +135,7 @@ struct BadInputTests {
     }
 
     static func tamperedModel(_ name: String, command: [String], _ fragment: String,
-                              hyperparameters: (@Sendable (inout [String: String]) -> Void)? = nil,
+                              hyperparameters: (@Sendable (inout [String: Any]) -> Void)? = nil,
                               map: (@Sendable (String, [Float]) -> [Float])? = nil) -> Case {
         Case(name: "model: " + name, arguments: command.map { $0 == "MODEL" ? "{dir}/bad.safetensors" : $0 }, fragment: fragment,
              setup: { dir in try rewrite(dir + "/m.safetensors", to: dir + "/bad.safetensors", hyperparameters: hyperparameters, map: map) })
@@ -182,17 +176,17 @@ struct BadInputTests {
         Case(name: "shell --width 1e9", arguments: ["shell", "--model", "{dir}/m.safetensors", "--width", "1000000000"], fragment: "--width"),
         Case(name: "shell --preload 1e9", arguments: ["shell", "--model", "{dir}/m.safetensors", "--preload", "1000000000"], fragment: "--preload"),
         tamperedModel("metadata layers 100000 (info)", command: ["info", "MODEL"], "layers",
-                      hyperparameters: { $0["layers"] = "100000" }),
+                      hyperparameters: { $0["layers"] = [100_000] }),
         tamperedModel("metadata layers 100000 (recommend)", command: ["recommend", "MODEL", "--session", "item1"], "layers",
-                      hyperparameters: { $0["layers"] = "100000" }),
+                      hyperparameters: { $0["layers"] = [100_000] }),
         tamperedModel("metadata layers 100000 (eval)", command: ["eval", "MODEL", "--test", "{dir}/test.tsv"], "layers",
-                      hyperparameters: { $0["layers"] = "100000" }),
+                      hyperparameters: { $0["layers"] = [100_000] }),
         tamperedModel("metadata layers 60000 disagree with the tensors", command: ["info", "MODEL"], "disagree",
-                      hyperparameters: { $0["layers"] = "60000" }),
+                      hyperparameters: { $0["layers"] = [60_000] }),
         tamperedModel("metadata layers 8/8 but one layer of tensors", command: ["info", "MODEL"], "missing",
-                      hyperparameters: { $0["layers"] = "8/8" }),
+                      hyperparameters: { $0["layers"] = [8, 8] }),
         tamperedModel("metadata batch_size 2^62", command: ["info", "MODEL"], "batch_size",
-                      hyperparameters: { $0["batch_size"] = "4611686018427387904" }),
+                      hyperparameters: { $0["batch_size"] = 4_611_686_018_427_387_904 }),
         Case(name: "info /dev/zero", arguments: ["info", "/dev/zero"], fragment: "/dev/zero: header"),
 
         // Checkpoints.
@@ -256,9 +250,9 @@ struct BadInputTests {
              fragment: "at most 4096 bytes"),
         Case(name: "--params without '=' of 100 kB", arguments: train + ["--params", String(repeating: "p", count: 100_000)],
              fragment: "malformed parameter"),
-        Case(name: "--params naming a directory", arguments: train + ["--params", "{dir}/sub"], fragment: "--params names a directory",
+        Case(name: "--params naming a directory", arguments: train + ["--params", "{dir}/sub"], fragment: "is a directory, not a parameter file",
              setup: { dir in try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: false) }),
-        Case(name: "--params /dev/null", arguments: train + ["--params", "/dev/null"], fragment: "/dev/null: --params names a device"),
+        Case(name: "--params /dev/null", arguments: train + ["--params", "/dev/null"], fragment: "/dev/null: the parameter file is empty"),
         Case(name: "--params of invalid UTF-8", arguments: train + ["--params", "{dir}/p.txt"], fragment: "not UTF-8",
              setup: file("p.txt", [0xFF, 0x3D, 0x31, 0x0A])),
         Case(name: "--params empty file", arguments: train + ["--params", "{dir}/p.txt"], fragment: "empty", setup: text("p.txt", "\n")),

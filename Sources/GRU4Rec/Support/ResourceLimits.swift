@@ -112,7 +112,8 @@ extension Hyperparameters {
     /// Refuses over-long keys and values before any work is done on them.
     static func checkLengths(key: String, value: String) throws {
         guard key.utf8.count <= maximumKeyLength else {
-            throw HyperparameterError.unknownKey(truncatedForMessage(key, limit: 40), suggestion: nil)
+            // No suggestion search over a huge key; the message clips the key when printed.
+            throw HyperparameterError.unknownKey(key, suggestion: nil)
         }
         guard value.utf8.count <= maximumValueLength else {
             throw HyperparameterError.invalidValue(key: key, value: truncatedForMessage(value),

@@ -3,7 +3,7 @@ import Foundation
 import GRU4Rec
 
 /// The checks `train` makes before it spends time training: output paths it will
-/// write, sizes against memory, and training data with nothing
+/// write, the `--init-embeddings` file, sizes against memory, and training data with nothing
 /// to learn from. Each failure names the file and what to do.
 extension Train {
     /// Refuses output paths that cannot be written, before training starts: a
