@@ -29,6 +29,13 @@ public struct ExplainState {
     /// Selection and scroll position of the Similar list and the influence list.
     public internal(set) var similarList = ScrollList(count: 0, visibleRows: 0)
     public internal(set) var influenceOffset = 0
+    /// Tracked items (`track`, at most `trackLimit`) and, per tracked item,
+    /// its rank after every click of `trackedSession` (the live session).
+    public internal(set) var tracked: [Int] = []
+    public internal(set) var trackedRanks: [[Int]] = []
+    var trackedSession: [Int] = []
+    static let trackLimit = 3
+
     /// The neighbour searches of the loaded model (output, then input vectors).
     var searches: [ItemNeighbours] = []
 

@@ -76,6 +76,7 @@ extension ShellState {
     /// Recomputes the explanation after the session changed (quietly: the
     /// message line keeps what the change said).
     mutating func refreshExplanation() {
+        refreshTracking()
         guard let item = explainState.item, explainState.session != trace.items,
               let model = loaded?.model, item < model.itemCount else { return }
         explainState.explanation = SuggestionExplanation(model: model, session: trace.items, item: item)

@@ -124,6 +124,14 @@ enum CommandTable {
             if let n = Int(argument), n >= 1, n <= state.suggestions.count { return .success(.explain(.place(n))) }
             return .success(.explain(.item(.text(argument))))
         }, complete: { typed, state in itemCompletions(typed, state) }),
+        CommandSpec("track", "<id|name>|off", "rank of an item after every click (up to 3)", parse: { argument, state in
+            guard let d = state.directory else { return .failure(noModel) }
+            switch argument.lowercased() {
+            case "": return .failure(ShellFailure("track needs an item id or name, or off", hint: "e.g. track \(d.ids.first ?? "ID"); track off clears"))
+            case "off", "none", "clear": return .success(.track(nil))
+            default: return .success(.track(.text(argument)))
+            }
+        }, complete: { typed, state in prefixed(["off"], typed) + itemCompletions(typed, state) }),
         CommandSpec("similar", "<id|name>", "nearest items by the model's item vectors", parse: { argument, state in
             guard let d = state.directory else { return .failure(noModel) }
             guard !argument.isEmpty else {

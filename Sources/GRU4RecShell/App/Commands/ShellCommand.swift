@@ -44,6 +44,8 @@ public enum ShellCommand: Equatable, Sendable {
     case explain(ExplainTarget)
     /// List the nearest neighbours of an item by the model's item vectors.
     case similar(ItemQuery)
+    /// Pin an item (up to three): its rank after every click; `nil` clears them.
+    case track(ItemQuery?)
 }
 
 /// An item as a command names it.

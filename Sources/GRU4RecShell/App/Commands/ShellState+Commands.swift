@@ -53,6 +53,7 @@ extension ShellState {
             return stopPlaying() + [.quit]
         case .explain(let target): return explainCommand(target)
         case .similar(let query): return similarCommand(query)
+        case .track(let query): trackCommand(query)
         }
         return []
     }
