@@ -6,7 +6,7 @@ import Testing
     let state = AppFixture.state()
 
     @Test func commandNames() {
-        #expect(Shell.completions(for: "", state: state).count == 22)
+        #expect(Shell.completions(for: "", state: state).count == 25)
         #expect(Shell.completions(for: "cl", state: state) == ["click"])
         #expect(Shell.completions(for: "re", state: state) == ["redo", "remove", "reset", "replay"])
         #expect(Shell.completions(for: "xyz", state: state).isEmpty)
@@ -23,7 +23,7 @@ import Testing
 
     @Test func argumentsOfOtherCommands() {
         #expect(Shell.completions(for: "view t", state: state) == ["view training"])
-        #expect(Shell.completions(for: "view ", state: state) == ["view main", "view session", "view training", "view replay", "view help"])
+        #expect(Shell.completions(for: "view ", state: state) == ["view main", "view session", "view training", "view replay", "view help", "view explain"])
         #expect(Shell.completions(for: "exclude o", state: state) == ["exclude on", "exclude off"])
         #expect(Shell.completions(for: "help st", state: state) == ["help step"])
         #expect(Shell.completions(for: "layer ", state: state) == ["layer 1"])

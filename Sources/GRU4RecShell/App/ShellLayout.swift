@@ -77,6 +77,16 @@ struct ShellLayout {
             panes = [(.training, cols[1])]
         case .help:
             panes = [(.help, body)]
+        case .explain:
+            if compact {
+                let cols = body.split(.horizontal, [.fill, .fixed(30)])
+                let right = cols[1].split(.vertical, [.fraction(0.45), .fill])
+                panes = [(.explain, cols[0]), (.suggestions, right[0]), (.similar, right[1])]
+            } else {
+                let cols = body.split(.horizontal, [.fixed(36), .fill, .fixed(38)])
+                let left = cols[0].split(.vertical, [.fill, .fixed(min(max(6, topK + 3), max(6, body.height / 2)))])
+                panes = [(.session, left[0]), (.suggestions, left[1]), (.explain, cols[1]), (.similar, cols[2])]
+            }
         }
         self.panes = panes
         self.charts = charts
@@ -95,7 +105,7 @@ struct ShellLayout {
     static func headerRows(of pane: Pane) -> Int {
         switch pane {
         case .catalog, .replay: return 2
-        case .session, .suggestions: return 1
+        case .session, .suggestions, .similar: return 1
         default: return 0
         }
     }

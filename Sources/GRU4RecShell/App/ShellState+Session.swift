@@ -15,6 +15,7 @@ extension ShellState {
         layer = 0
         replay = ReplayState(speedMilliseconds: replay.speedMilliseconds)
         sessions = nil
+        clearExplanation()
         // A new catalog: the cursor starts at its top (the old selection's index means another item).
         catalogList = ScrollList(count: 0, visibleRows: catalogList.visibleRows)
         refreshCatalog()
@@ -61,6 +62,7 @@ extension ShellState {
 
     /// Recomputes the top-k (and each one's movement) from the stored scores.
     mutating func refreshSuggestions() {
+        defer { refreshExplanation() }
         guard !trace.scores.isEmpty else {
             suggestions = []
             return
@@ -104,6 +106,7 @@ extension ShellState {
         sessionList = sessionList.fitted(count: trace.steps.count, visibleRows: layout.listRows(of: .session))
         suggestionList = suggestionList.fitted(count: suggestions.count, visibleRows: layout.listRows(of: .suggestions))
         replayList = replayList.fitted(count: replayItems?.count ?? 0, visibleRows: layout.listRows(of: .replay))
+        explainState.similarList = explainState.similarList.fitted(count: explainState.similar.count, visibleRows: layout.listRows(of: .similar))
         if !layout.focusable.isEmpty, !layout.focusable.contains(focus) { focus = layout.focusable[0] }
         layer = min(layer, max(0, (loaded?.model.layers.count ?? 1) - 1))
     }

@@ -10,6 +10,8 @@ public enum ShellView: String, CaseIterable, Sendable {
     case replay
     /// Commands and keys.
     case help
+    /// Why a suggestion: score split, influence of every click, neighbours.
+    case explain
 
     /// The tab label.
     var title: String {
@@ -18,6 +20,7 @@ public enum ShellView: String, CaseIterable, Sendable {
         case .training: return "Training"
         case .replay: return "Replay"
         case .help: return "Help"
+        case .explain: return "Explain"
         }
     }
 
@@ -28,17 +31,19 @@ public enum ShellView: String, CaseIterable, Sendable {
         case "training", "train": return .training
         case "replay": return .replay
         case "help": return .help
+        case "explain": return .explain
         default: return nil
         }
     }
 
     /// The names `view` accepts, for completion and hints.
-    static let names = ["main", "session", "training", "replay", "help"]
+    static let names = ["main", "session", "training", "replay", "help", "explain"]
 }
 
 /// A focusable part of a view.
 public enum Pane: String, CaseIterable, Sendable {
     case catalog, session, suggestions, hidden, replay, metrics, training, help
+    case explain, similar
 }
 
 /// The one-line message under the panes: an error with a hint, or information.
@@ -182,6 +187,10 @@ public struct ShellState {
     public internal(set) var replay = ReplayState()
     /// The generator behind `replay random` (seeded, so replays repeat).
     public internal(set) var random: SeededGenerator
+
+    // MARK: Explain
+    /// The explained suggestion and the Similar list (`explain`, `similar`).
+    public internal(set) var explainState = ExplainState()
 
     // MARK: UI
     /// The screen shown.

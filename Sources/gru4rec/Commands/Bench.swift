@@ -197,6 +197,12 @@ struct Bench: ParsableCommand {
                                 "items_100000": ["p50": explain100k.0, "p99": explain100k.1]]
         say(String(format: "explain a suggestion after 20 clicks (score split + leave-one-click-out): %d items p50 %.3f ms p99 %.3f ms; 100,000 items p50 %.3f ms p99 %.3f ms",
                    catalog.count, explainDemo.0, explainDemo.1, explain100k.0, explain100k.1))
+        // The shell's `explain` end to end (explanation, neighbours by Wy and E, message) after 20 clicks.
+        let shellDemo = shellExplainLatency(model, runs: 100), shell100k = shellExplainLatency(synthetic, runs: 10)
+        report["shell_explain_ms"] = ["items_\(catalog.count)": ["first": shellDemo.0, "p50": shellDemo.1, "p99": shellDemo.2],
+                                      "items_100000": ["first": shell100k.0, "p50": shell100k.1, "p99": shell100k.2]]
+        say(String(format: "shell explain command after 20 clicks (+ neighbours): %d items first %.3f ms p50 %.3f ms p99 %.3f ms; 100,000 items first %.3f ms p50 %.3f ms p99 %.3f ms",
+                   catalog.count, shellDemo.0, shellDemo.1, shellDemo.2, shell100k.0, shell100k.1, shell100k.2))
 
         // A click in the shell (update: GRU step, scores, top-k, bookkeeping) and one frame, off-screen.
         let frame = shellClickAndFrame(model)
@@ -362,6 +368,25 @@ struct Bench: ParsableCommand {
         }
         times.sort()
         return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
+    }
+
+    /// Latency of the shell's `explain 1` after a random 20-click session: the first (which
+    /// computes the item-vector norms once per model), then p50 and p99 over the rest (ms).
+    func shellExplainLatency(_ model: GRU4RecModel, runs: Int) -> (Double, Double, Double) {
+        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40)
+        var rng = SeededGenerator(seed: 17)
+        var times: [Double] = []
+        for _ in 0..<runs {
+            _ = Shell.update(&state, .command("reset"))
+            for _ in 0..<20 { _ = Shell.update(&state, .execute(.click(.index(rng.nextInt(below: model.itemCount))))) }
+            let t = nowNanoseconds()
+            _ = Shell.update(&state, .command("explain 1"))
+            times.append(Double(nowNanoseconds() - t) / 1e6)
+        }
+        let first = times.removeFirst()
+        times.sort()
+        guard !times.isEmpty else { return (first, first, first) }
+        return (first, times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
     }
 
     /// Latency of `Shell.update` for a click and of `Shell.render` at 120x40 (p50, p99 in ms).

@@ -45,19 +45,7 @@ enum CommandTable {
                 return .failure(ShellFailure("click needs an item id or name", hint: "e.g. click \(d.ids.first ?? "ID"); Tab completes"))
             }
             return .success(.click(.text(argument)))
-        }, complete: { typed, state in
-            guard let d = state.directory else { return [] }
-            var out: [String] = []
-            var seen = Set<String>()
-            for item in d.byPopularity {
-                for candidate in [d.ids[item], d.names[item]]
-                where candidate.lowercased().hasPrefix(typed) && seen.insert(candidate).inserted {
-                    out.append(candidate)
-                }
-                if out.count >= Shell.completionLimit { break }
-            }
-            return Array(out.prefix(Shell.completionLimit))
-        }),
+        }, complete: { typed, state in itemCompletions(typed, state) }),
         CommandSpec("undo", "remove the last click", .undo),
         CommandSpec("redo", "put back what undo or remove took out", .redo),
         CommandSpec("remove", "<n>", "remove click n, recompute the rest", parse: { argument, state in
@@ -129,6 +117,28 @@ enum CommandTable {
             .success(.help(topic: argument.isEmpty ? nil : argument))
         }, complete: { typed, _ in prefixed(names, typed) }),
         CommandSpec("quit", "leave the shell", .quit),
+        CommandSpec("explain", "[n|id|name]", "why this suggestion: score, clicks, neighbours", parse: { argument, state in
+            guard state.directory != nil else { return .failure(noModel) }
+            if argument.isEmpty { return .success(.explain(.selected)) }
+            // A number up to the count of suggestions is a place in the top-k; anything else an id or a name.
+            if let n = Int(argument), n >= 1, n <= state.suggestions.count { return .success(.explain(.place(n))) }
+            return .success(.explain(.item(.text(argument))))
+        }, complete: { typed, state in itemCompletions(typed, state) }),
+        CommandSpec("track", "<id|name>|off", "rank of an item after every click (up to 3)", parse: { argument, state in
+            guard let d = state.directory else { return .failure(noModel) }
+            switch argument.lowercased() {
+            case "": return .failure(ShellFailure("track needs an item id or name, or off", hint: "e.g. track \(d.ids.first ?? "ID"); track off clears"))
+            case "off", "none", "clear": return .success(.track(nil))
+            default: return .success(.track(.text(argument)))
+            }
+        }, complete: { typed, state in prefixed(["off"], typed) + itemCompletions(typed, state) }),
+        CommandSpec("similar", "<id|name>", "nearest items by the model's item vectors", parse: { argument, state in
+            guard let d = state.directory else { return .failure(noModel) }
+            guard !argument.isEmpty else {
+                return .failure(ShellFailure("similar needs an item id or name", hint: "e.g. similar \(d.ids.first ?? "ID"); Tab completes"))
+            }
+            return .success(.similar(.text(argument)))
+        }, complete: { typed, state in itemCompletions(typed, state) }),
     ]
 
     /// The command names, in table order.
@@ -171,6 +181,21 @@ enum CommandTable {
     }
 
     static let speedFailure = ShellFailure("speed needs milliseconds per step, from 10 to 60000", hint: "e.g. speed 250")
+
+    /// Item ids and names that start with `typed` (lower-cased), most popular items first.
+    static func itemCompletions(_ typed: String, _ state: ShellState) -> [String] {
+        guard let d = state.directory else { return [] }
+        var out: [String] = []
+        var seen = Set<String>()
+        for item in d.byPopularity {
+            for candidate in [d.ids[item], d.names[item]]
+            where candidate.lowercased().hasPrefix(typed) && seen.insert(candidate).inserted {
+                out.append(candidate)
+            }
+            if out.count >= Shell.completionLimit { break }
+        }
+        return Array(out.prefix(Shell.completionLimit))
+    }
 
     /// The candidates that start with `typed` (already lower-cased), without repeats.
     static func prefixed(_ candidates: [String], _ typed: String) -> [String] {

@@ -40,6 +40,12 @@ public enum ShellCommand: Equatable, Sendable {
     /// Toggle the status line's timing figures (update and draw times).
     case timings
     case quit
+    /// Explain a suggestion (score split, influence of every click, neighbours).
+    case explain(ExplainTarget)
+    /// List the nearest neighbours of an item by the model's item vectors.
+    case similar(ItemQuery)
+    /// Pin an item (up to three): its rank after every click; `nil` clears them.
+    case track(ItemQuery?)
 }
 
 /// An item as a command names it.
@@ -58,4 +64,14 @@ public enum ReplayTarget: Equatable, Sendable {
     case random
     /// The session with this id.
     case session(String)
+}
+
+/// Which item `explain` explains.
+public enum ExplainTarget: Equatable, Sendable {
+    /// The suggestion selected in the Suggestions pane (the first when it has no focus).
+    case selected
+    /// The suggestion at this place (1-based) of the top-k.
+    case place(Int)
+    /// Any item of the catalog.
+    case item(ItemQuery)
 }

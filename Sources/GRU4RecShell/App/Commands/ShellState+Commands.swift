@@ -51,6 +51,9 @@ extension ShellState {
         case .quit:
             quitRequested = true
             return stopPlaying() + [.quit]
+        case .explain(let target): return explainCommand(target)
+        case .similar(let query): return similarCommand(query)
+        case .track(let query): trackCommand(query)
         }
         return []
     }
@@ -72,16 +75,22 @@ extension ShellState {
     // MARK: Session
 
     private mutating func clickCommand(_ query: ItemQuery) -> [ShellEffect] {
-        guard let d = requireModel() else { return [] }
+        guard requireModel() != nil, let item = resolveItem(query) else { return [] }
+        return userClick(item)
+    }
+
+    /// The catalog index an item query names; `nil` (with the reason in the
+    /// message line for typed text) when it names none.
+    mutating func resolveItem(_ query: ItemQuery) -> Int? {
+        guard let d = directory else { return nil }
         switch query {
         case .index(let item):
-            guard item >= 0, item < d.count else { return [] }
-            return userClick(item)
+            return item >= 0 && item < d.count ? item : nil
         case .text(let text):
             let quoted = CommandTable.shortened(text)
             switch d.resolve(text) {
             case .found(let item):
-                return userClick(item)
+                return item
             case .ambiguous(let items):
                 let shown = items.prefix(3).map { d.names[$0] }.joined(separator: ", ")
                 fail("'\(quoted)' matches \(items.count) items: \(shown)\(items.count > 3 ? ", …" : "")",
@@ -90,7 +99,7 @@ extension ShellState {
                 let guess = suggestion.map { "; did you mean '\(d.names[$0])'\(d.names[$0] == d.ids[$0] ? "" : " (\(d.ids[$0]))")?" } ?? ""
                 fail("unknown item '\(quoted)'\(guess)", hint: "find <text> filters the catalog by name or id")
             }
-            return []
+            return nil
         }
     }
 

@@ -26,6 +26,8 @@ enum HelpView: PaneBehaviour {
         ("space / n", "replay: play/pause, next session"),
         ("t", "show/hide update and draw times"),
         ("F1 F2 F3 F4", "session/training/replay/help"),
+        ("e", "explain the selected suggestion"),
+        ("F5", "the Explain view"),
         ("? / Esc", "help / back"),
         ("q", "quit"),
         ("mouse", "click an item or suggestion: add it"),

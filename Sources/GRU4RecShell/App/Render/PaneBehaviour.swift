@@ -32,6 +32,8 @@ extension Pane {
         case .metrics: return MetricsPane.self
         case .training: return TrainingView.self
         case .help: return HelpView.self
+        case .explain: return ExplainPane.self
+        case .similar: return SimilarPane.self
         }
     }
 }

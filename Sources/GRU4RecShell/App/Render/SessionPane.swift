@@ -31,15 +31,23 @@ enum SessionPane: PaneBehaviour {
         guard inner.width > 0, inner.height > 0, let d = state.directory else { return }
 
         let numberWidth = max(2, String(steps.count).count)
-        let rankWidth = 7
-        let nameWidth = max(0, inner.width - numberWidth - rankWidth - 2 - 3)
+        var rankWidth = 7
+        // Tracked items (`track`): one rank column each, and a sparkline row each at the bottom.
+        // When the names would get too narrow, the rank-before column gives way.
+        let tracked = state.explainState.tracked
+        let trackedWidth = tracked.isEmpty ? 0 : tracked.count * (TrackedRanks.columnWidth + 1)
+        if !tracked.isEmpty, inner.width - numberWidth - rankWidth - 5 - trackedWidth < 10 { rankWidth = 0 }
+        let nameWidth = max(0, inner.width - numberWidth - rankWidth - 2 - 3 - trackedWidth)
         buffer.putRow([
             Column(text: "#", width: numberWidth, align: .right, style: Theme.header),
             Column(text: "item", width: nameWidth, style: Theme.header),
             Column(text: "rank", width: rankWidth, align: .right, style: Theme.header),
         ], x: inner.x, y: inner.y)
+        let trackedX = inner.x + numberWidth + nameWidth + rankWidth + 5
+        TrackedRanks.drawHeaders(state, x: trackedX, y: inner.y, into: &buffer)
 
-        let listRect = ShellLayout.listRect(of: .session, in: rect)
+        var listRect = ShellLayout.listRect(of: .session, in: rect)
+        listRect = TrackedRanks.drawSparklines(state, in: listRect, into: &buffer)
         guard !steps.isEmpty else {
             let lines = ["no clicks yet:", "Enter or a mouse click", "on a catalog item adds it"]
             for (k, line) in lines.enumerated() where k < listRect.height {
@@ -61,6 +69,7 @@ enum SessionPane: PaneBehaviour {
                 Column(text: rankText(step.rankBefore), width: rankWidth, align: .right, style: base),
                 Column(text: hit ? "●" : "", width: 1, style: isSelected ? base : Theme.hit),
             ], x: listRect.x, y: y)
+            TrackedRanks.drawRanks(state, click: index, x: trackedX, y: y, selected: isSelected, into: &buffer)
         }
     }
 }

@@ -6,10 +6,13 @@ import Foundation
 /// A marker column shows ● for items already in the session and, in the
 /// replay, ◆ for the session's true next item.
 enum SuggestionsPane: PaneBehaviour {
-    /// Enter adds the selected suggestion; movement keys move the selection.
+    /// Enter adds the selected suggestion, e explains it; movement keys move the selection.
     static func key(_ key: Key, in state: inout ShellState) -> [ShellEffect] {
         if key == .enter, let s = state.suggestionList.selected, s < state.suggestions.count {
             return state.execute(.click(.index(state.suggestions[s].item)))
+        }
+        if key == .character("e"), let s = state.suggestionList.selected, s < state.suggestions.count {
+            return state.execute(.explain(.place(s + 1)))
         }
         state.suggestionList.move(key)
         return []

@@ -1,0 +1,105 @@
+import Foundation
+import GRU4Rec
+
+/// `explain` and `similar`: why the model suggests an item, and the items
+/// nearest to one by the model's item vectors. Called only from `Shell.update`.
+extension ShellState {
+    /// Explains an item after the live session and opens the Explain view.
+    mutating func explainCommand(_ target: ExplainTarget) -> [ShellEffect] {
+        guard directory != nil else {
+            fail(CommandTable.noModel)
+            return []
+        }
+        let item: Int
+        switch target {
+        case .selected:
+            let place = (focus == .suggestions ? suggestionList.selected : nil) ?? 0
+            guard place < suggestions.count else {
+                fail("no suggestion to explain", hint: trace.steps.isEmpty ? "click an item first, or explain <id|name>" : "explain <id|name> explains any item")
+                return []
+            }
+            item = suggestions[place].item
+        case .place(let n):
+            guard n >= 1, n <= suggestions.count else {
+                fail("no suggestion #\(n)", hint: suggestions.isEmpty ? "the session is empty: explain <id|name>" : "give 1 to \(suggestions.count), or an id or name")
+                return []
+            }
+            item = suggestions[n - 1].item
+        case .item(let query):
+            guard let found = resolveItem(query) else { return [] }
+            item = found
+        }
+        explain(item)
+        showView(.explain)
+        focus = .explain
+        return []
+    }
+
+    /// Lists the neighbours of an item in the Similar pane and opens the Explain view.
+    mutating func similarCommand(_ query: ItemQuery) -> [ShellEffect] {
+        guard directory != nil else {
+            fail(CommandTable.noModel)
+            return []
+        }
+        guard let item = resolveItem(query), let d = directory else { return [] }
+        listSimilar(item)
+        showView(.explain)
+        focus = .similar
+        if let first = explainState.similar.first {
+            inform("nearest to \(d.label(item)): \(d.names[first.item]) (cosine \(String(format: "%.3f", first.similarity)))")
+        } else {
+            inform("\(d.label(item)) has no neighbours (a one-item catalog)")
+        }
+        return []
+    }
+
+    /// Computes the explanation of `item` after the live session, lists its
+    /// neighbours, and names the most influential click in the message line.
+    mutating func explain(_ item: Int) {
+        guard let model = loaded?.model, let d = directory else { return }
+        let explanation = SuggestionExplanation(model: model, session: trace.items, item: item)
+        explainState.item = item
+        explainState.session = trace.items
+        explainState.explanation = explanation
+        explainState.influenceOffset = 0
+        listSimilar(item)
+        var text = "\(d.label(item)): #\(explanation.rank), \(SuggestionsPane.percent(explanation.probability))"
+        if let top = explanation.byInfluence.first {
+            text += "; click \(top.position + 1) (\(d.names[top.item])) moves it most: without it #\(top.rankWithout)"
+                + String(format: ", score %+.3f", -top.influence)
+        } else {
+            text += " (empty session: the score is the output bias)"
+        }
+        inform(text)
+    }
+
+    /// Recomputes the explanation after the session changed (quietly: the
+    /// message line keeps what the change said).
+    mutating func refreshExplanation() {
+        refreshTracking()
+        guard let item = explainState.item, explainState.session != trace.items,
+              let model = loaded?.model, item < model.itemCount else { return }
+        explainState.explanation = SuggestionExplanation(model: model, session: trace.items, item: item)
+        explainState.session = trace.items
+    }
+
+    /// Fills the Similar list with the neighbours of `item`.
+    mutating func listSimilar(_ item: Int) {
+        guard let model = loaded?.model else { return }
+        if explainState.searches.first.map({ $0.model !== model }) ?? true {
+            explainState.searches = ItemNeighbours.available(for: model).compactMap { try? ItemNeighbours(model: model, vectors: $0) }
+        }
+        explainState.similarItem = item
+        explainState.similar = explainState.searches.flatMap { search in
+            search.nearest(to: item, k: ExplainState.neighbourCount).map {
+                SimilarEntry(item: $0.item, similarity: $0.similarity, vectors: search.vectors)
+            }
+        }
+        explainState.similarList = ScrollList(count: explainState.similar.count, visibleRows: explainState.similarList.visibleRows)
+    }
+
+    /// Forgets the explanation and neighbours (a new model).
+    mutating func clearExplanation() {
+        explainState = ExplainState()
+    }
+}
