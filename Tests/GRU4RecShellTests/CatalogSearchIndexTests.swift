@@ -7,7 +7,8 @@ import Testing
     static let keys = ["Red Mug r1", "blue mug B2", "Mug rack m3", "Teapot t4", "Crème brûlée c5", "Ünïcode Ü6", "mu", "g r7"]
     /// Display order: not the index order.
     static let order = [3, 0, 7, 1, 6, 2, 5, 4]
-    static let index = CatalogSearchIndex(order: order) { keys[$0] }
+    /// A fresh index per use (an index keeps the results of the queries typed into it).
+    static var index: CatalogSearchIndex { CatalogSearchIndex(order: order) { keys[$0] } }
 
     static func expected(_ query: String) -> [Int] {
         order.filter { keys[$0].lowercased().contains(query.lowercased()) }
@@ -42,5 +43,16 @@ import Testing
         let index = CatalogSearchIndex(order: order) { ids[$0] + " " + ids[$0] }
         #expect(index.items(containing: CatalogSearchIndex.folded("12")) == order.filter { (ids[$0] + " " + ids[$0]).contains("12") })
         #expect(index.items(containing: CatalogSearchIndex.folded("4999 4999")) == [4999])
+    }
+
+    @Test func typingNarrowsAndBackspaceReturnsTheSameResultsAsAFreshSearch() {
+        let ids = (0..<3000).map(String.init)
+        let order = Array((0..<3000).reversed())
+        let typed = CatalogSearchIndex(order: order) { ids[$0] }
+        for query in ["1", "12", "123", "12", "1", "10", "2", "29", "299", "2990", "29", "9", "99 ", "9"] {
+            let expected = order.filter { ids[$0].contains(query) }
+            #expect(typed.items(containing: CatalogSearchIndex.folded(query)) == expected, "query \(query)")
+            #expect(CatalogSearchIndex(order: order) { ids[$0] }.items(containing: CatalogSearchIndex.folded(query)) == expected)
+        }
     }
 }

@@ -13,7 +13,8 @@ struct ItemDirectory {
     let support: [Int]
     /// Catalog indices, most popular first (ties: lower index first).
     let byPopularity: [Int]
-    /// Folded "name id" of every item in display order, for filtering (built once).
+    /// Folded "name id" (the id alone when there are no names) of every item
+    /// in display order, for filtering (built once).
     private let searchIndex: CatalogSearchIndex
     /// Exact id lookup (the model's catalog).
     private let catalog: ItemCatalog
@@ -37,8 +38,10 @@ struct ItemDirectory {
         self.names = names
         self.support = support
         byPopularity = Self.popularityOrder(support)
-        searchIndex = CatalogSearchIndex(order: byPopularity) { names[$0] + " " + ids[$0] }
-        hasNames = names != ids
+        let hasNames = names != ids
+        self.hasNames = hasNames
+        // "name id"; just the id when there are no names.
+        searchIndex = CatalogSearchIndex(order: byPopularity) { hasNames ? names[$0] + " " + ids[$0] : ids[$0] }
         var lookup: [String: Int] = [:]
         for (i, name) in names.enumerated() {
             let lower = Self.isLowerCaseASCII(name) ? name : name.lowercased()
