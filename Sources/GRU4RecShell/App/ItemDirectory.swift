@@ -13,50 +13,86 @@ struct ItemDirectory {
     let support: [Int]
     /// Catalog indices, most popular first (ties: lower index first).
     let byPopularity: [Int]
-    /// Lower-cased "name id" per index, for filtering.
-    private let searchKeys: [String]
-    /// The longest search key, in UTF-8 bytes (longer text matches nothing).
-    private let longestKeyBytes: Int
-    /// Lower-cased name -> first index with that name.
+    /// Folded "name id" (the id alone when there are no names) of every item
+    /// in display order, for filtering (built once).
+    private let searchIndex: CatalogSearchIndex
+    /// Exact id lookup (the model's catalog).
+    private let catalog: ItemCatalog
+    /// Lower-cased name -> first index with that name. Without names (the names
+    /// are the ids) only the ids that lower-casing changes are here; the others
+    /// are found through `catalog` (see `indexOfName(lowerCased:)`).
     private let nameLookup: [String: Int]
-    private let idLookup: [String: Int]
     /// Widest id, in columns (for the catalog's id column).
     let idWidth: Int
     /// Whether any item has a name other than its id (otherwise the catalog
     /// shows no separate id column).
     let hasNames: Bool
 
-    init(ids: [String], names: [String]?, support: [Int]) {
+    /// Built once per model; linear in the catalog apart from one sort of
+    /// integers (a million items in a fraction of a second).
+    init(catalog: ItemCatalog, names: [String]?, support: [Int]) {
+        self.catalog = catalog
+        let ids = catalog.ids
         self.ids = ids
         let names = names.flatMap { $0.count == ids.count ? $0 : nil } ?? ids
         self.names = names
         self.support = support
-        byPopularity = ids.indices.sorted { support[$0] != support[$1] ? support[$0] > support[$1] : $0 < $1 }
-        searchKeys = ids.indices.map { (names[$0] + " " + ids[$0]).lowercased() }
-        longestKeyBytes = searchKeys.map(\.utf8.count).max() ?? 0
+        byPopularity = Self.popularityOrder(support)
+        let hasNames = names != ids
+        self.hasNames = hasNames
+        // "name id"; just the id when there are no names.
+        searchIndex = CatalogSearchIndex(order: byPopularity) { hasNames ? names[$0] + " " + ids[$0] : ids[$0] }
         var lookup: [String: Int] = [:]
-        for (i, name) in names.enumerated() where lookup[name.lowercased()] == nil { lookup[name.lowercased()] = i }
+        for (i, name) in names.enumerated() {
+            let lower = Self.isLowerCaseASCII(name) ? name : name.lowercased()
+            if !hasNames && lower == name { continue }  // found through the catalog
+            if lookup[lower] == nil { lookup[lower] = i }
+        }
         nameLookup = lookup
-        var idIndex: [String: Int] = [:]
-        for (i, id) in ids.enumerated() where idIndex[id] == nil { idIndex[id] = i }
-        idLookup = idIndex
-        idWidth = ids.map { DisplayWidth.of($0) }.max() ?? 0
-        hasNames = names != ids
+        var widest = 0
+        for id in ids {
+            let printableASCII = id.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+            widest = max(widest, printableASCII ? id.utf8.count : DisplayWidth.of(id))
+        }
+        idWidth = widest
     }
 
     init(_ loaded: LoadedModel) {
-        self.init(ids: loaded.model.catalog.ids, names: loaded.itemNames, support: loaded.model.itemSupport)
+        self.init(catalog: loaded.model.catalog, names: loaded.itemNames, support: loaded.model.itemSupport)
+    }
+
+    /// Catalog indices by support, highest first, ties by lower index: one sort
+    /// of packed integers when support and index fit in 32 bits each.
+    static func popularityOrder(_ support: [Int]) -> [Int] {
+        let highest = support.max() ?? 0, lowest = support.min() ?? 0
+        guard support.count < 1 << 32, lowest >= 0, highest < 1 << 32 else {
+            return support.indices.sorted { support[$0] != support[$1] ? support[$0] > support[$1] : $0 < $1 }
+        }
+        var keys = support.enumerated().map { UInt64(highest - $0.element) << 32 | UInt64($0.offset) }
+        keys.sort()
+        return keys.map { Int($0 & 0xFFFF_FFFF) }
+    }
+
+    private static func isLowerCaseASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }
+    }
+
+    /// The first index whose lower-cased name is `lower`.
+    private func indexOfName(lowerCased lower: String) -> Int? {
+        let mapped = nameLookup[lower]
+        guard !hasNames, let exact = catalog.index(of: lower) else { return mapped }
+        return min(exact, mapped ?? exact)
     }
 
     var count: Int { ids.count }
 
     /// The items whose name or id contains `query` (case-insensitive), most
-    /// popular first; all items for an empty query.
+    /// popular first; all items for an empty query. One scan of the index
+    /// (``CatalogSearchIndex``): only the query is folded per call.
     func filter(_ query: String) -> [Int] {
-        let q = query.lowercased().trimmingCharacters(in: .whitespaces)
+        let q = query.trimmingCharacters(in: .whitespaces)
         guard !q.isEmpty else { return byPopularity }
-        guard q.utf8.count <= longestKeyBytes else { return [] }  // longer than every name and id
-        return byPopularity.filter { searchKeys[$0].contains(q) }
+        return searchIndex.items(containing: CatalogSearchIndex.folded(q))
     }
 
     /// How a typed item reference resolved.
@@ -78,9 +114,9 @@ struct ItemDirectory {
     /// (`suggestion(for:)`).
     func resolve(_ text: String) -> Resolution {
         let t = text.trimmingCharacters(in: .whitespaces)
-        if let i = idLookup[t] { return .found(i) }
+        if let i = catalog.index(of: t) { return .found(i) }
         let lower = t.lowercased()
-        if let i = nameLookup[lower] { return .found(i) }
+        if let i = indexOfName(lowerCased: lower) { return .found(i) }
         guard !lower.isEmpty else { return .unknown(suggestion: nil) }
         let prefixed = byPopularity.filter { names[$0].lowercased().hasPrefix(lower) || ids[$0].lowercased().hasPrefix(lower) }
         if prefixed.count == 1 { return .found(prefixed[0]) }
