@@ -44,7 +44,7 @@ test-asan: deps
 ## target for FUZZ_SECONDS on its seed corpus (Fuzz/Corpus/NAME). New inputs go to
 ## .build-fuzz/corpus/NAME, crashes to .build-fuzz/crashes/NAME-*; a crash fails the run.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := FuzzSessionFile FuzzModelFile FuzzParams FuzzShellCommand
+FUZZ_TARGETS := FuzzSessionFile FuzzModelFile FuzzParams FuzzShellCommand FuzzImport
 fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \
 	  GRU4REC_FUZZ=1 $(SWIFT) build -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address --product $$t || exit 1; \

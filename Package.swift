@@ -145,6 +145,7 @@ if ProcessInfo.processInfo.environment["GRU4REC_FUZZ"] == "1" {
         ("FuzzModelFile", ["GRU4Rec"]),
         ("FuzzParams", ["GRU4Rec"]),
         ("FuzzShellCommand", ["GRU4Rec", "GRU4RecShell", "GRU4RecTestSupport"]),
+        ("FuzzImport", ["GRU4Rec"]),
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
     for (name, dependencies) in fuzzTargets {
