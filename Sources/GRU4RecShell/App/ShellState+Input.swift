@@ -35,6 +35,8 @@ extension ShellState {
         case .function(let n) where (1...3).contains(n):
             showView(ShellView.allCases[n - 1])
             return []
+        case .function(5):
+            return execute(.view(.analysis))
         case .character("/"):
             guard view == .main || view == .help else { return [] }
             showView(.main)

@@ -36,6 +36,8 @@ extension ShellState {
         }
         let index: Int
         switch target {
+        case .worst:
+            return replayWorst()
         case .next:
             index = ((replay.sessionIndex ?? -1) + 1) % data.sessionCount
         case .random:

@@ -15,6 +15,7 @@ extension ShellState {
         layer = 0
         replay = ReplayState(speedMilliseconds: replay.speedMilliseconds)
         sessions = nil
+        batch = BatchState(lastID: batch.lastID)
         // A new catalog: the cursor starts at its top (the old selection's index means another item).
         catalogList = ScrollList(count: 0, visibleRows: catalogList.visibleRows)
         refreshCatalog()
@@ -104,6 +105,7 @@ extension ShellState {
         sessionList = sessionList.fitted(count: trace.steps.count, visibleRows: layout.listRows(of: .session))
         suggestionList = suggestionList.fitted(count: suggestions.count, visibleRows: layout.listRows(of: .suggestions))
         replayList = replayList.fitted(count: replayItems?.count ?? 0, visibleRows: layout.listRows(of: .replay))
+        worstList = worstList.fitted(count: batch.ranked.count, visibleRows: layout.listRows(of: .worst))
         if !layout.focusable.isEmpty, !layout.focusable.contains(focus) { focus = layout.focusable[0] }
         layer = min(layer, max(0, (loaded?.model.layers.count ?? 1) - 1))
     }
@@ -160,6 +162,7 @@ extension ShellState {
             sessions = data
             sessionsPath = path
             replay = ReplayState(speedMilliseconds: replay.speedMilliseconds)
+            batch = BatchState(lastID: batch.lastID)
             var text = "\(data.sessionCount) sessions from \(path)"
             if data.droppedUnknownItems > 0 { text += " (\(data.droppedUnknownItems) events of unknown items dropped)" }
             // After `load`, the model's confirmation stays: the sessions are added to it.

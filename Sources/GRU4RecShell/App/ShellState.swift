@@ -10,6 +10,8 @@ public enum ShellView: String, CaseIterable, Sendable {
     case replay
     /// Commands and keys.
     case help
+    /// The model's metrics per slice over its sessions file (F5).
+    case analysis
 
     /// The tab label.
     var title: String {
@@ -18,6 +20,7 @@ public enum ShellView: String, CaseIterable, Sendable {
         case .training: return "Training"
         case .replay: return "Replay"
         case .help: return "Help"
+        case .analysis: return "Analysis"
         }
     }
 
@@ -28,17 +31,22 @@ public enum ShellView: String, CaseIterable, Sendable {
         case "training", "train": return .training
         case "replay": return .replay
         case "help": return .help
+        case "analysis": return .analysis
         default: return nil
         }
     }
 
     /// The names `view` accepts, for completion and hints.
-    static let names = ["main", "session", "training", "replay", "help"]
+    static let names = ["main", "session", "training", "replay", "help", "analysis"]
 }
 
 /// A focusable part of a view.
 public enum Pane: String, CaseIterable, Sendable {
     case catalog, session, suggestions, hidden, replay, metrics, training, help
+    /// The Replay view's sessions, worst first (after `replay all`).
+    case worst
+    /// The Analysis view's bar charts.
+    case analysis
 }
 
 /// The one-line message under the panes: an error with a hint, or information.
@@ -182,6 +190,8 @@ public struct ShellState {
     public internal(set) var replay = ReplayState()
     /// The generator behind `replay random` (seeded, so replays repeat).
     public internal(set) var random: SeededGenerator
+    /// `replay all` and the Analysis view: the evaluation and the ranked sessions.
+    public internal(set) var batch = BatchState()
 
     // MARK: UI
     /// The screen shown.
@@ -201,6 +211,7 @@ public struct ShellState {
     public internal(set) var sessionList = ScrollList(count: 0, visibleRows: 0)
     public internal(set) var suggestionList = ScrollList(count: 0, visibleRows: 0)
     public internal(set) var replayList = ScrollList(count: 0, visibleRows: 0)
+    public internal(set) var worstList = ScrollList(count: 0, visibleRows: 0)
     /// First line shown in the help view and in the training view's facts.
     public internal(set) var helpOffset = 0
     public internal(set) var trainingOffset = 0

@@ -29,6 +29,14 @@ public enum ShellCommand: Equatable, Sendable {
     case step, back, play, pause
     /// Replay: milliseconds per automatic step.
     case speed(Int)
+    /// Evaluate every session of the sessions file (`replay all`).
+    case replayAll
+    /// Narrow the ranked session list (`nil`: show all).
+    case replayFilter(SessionFilter?)
+    /// Rank sessions by their MRR (`nil`) or by the rank of step `n`'s target.
+    case replaySort(step: Int?)
+    /// Start the running replay figures afresh.
+    case metricsReset
     /// Load a sessions file for replay.
     case sessions(path: String)
     /// Load another model.
@@ -58,4 +66,6 @@ public enum ReplayTarget: Equatable, Sendable {
     case random
     /// The session with this id.
     case session(String)
+    /// The worst of the ranked list (`replay all`) not opened yet.
+    case worst
 }

@@ -32,6 +32,8 @@ extension Pane {
         case .metrics: return MetricsPane.self
         case .training: return TrainingView.self
         case .help: return HelpView.self
+        case .worst: return WorstSessionsPane.self
+        case .analysis: return AnalysisView.self
         }
     }
 }
