@@ -48,6 +48,9 @@ public enum Shell {
             state.evaluated(id: id, result)
         case .preloaded:
             state.replay.ranks = [:]
+            state.replay.ranksB = [:]
+        case .comparisonLoaded(let path, let result):
+            state.comparisonLoaded(path: path, result)
         case .fileWritten(let path, let what, let error):
             if let error {
                 state.fail(error)
@@ -56,6 +59,7 @@ public enum Shell {
             }
         }
         state.syncLists()
+        state.syncComparison()
         return effects + state.analysisIfShown()
     }
 
@@ -82,6 +86,12 @@ public enum Shell {
                 return .fileWritten(path: path, what: what, error: nil)
             } catch {
                 return .fileWritten(path: path, what: what, error: ShellFailure(error))
+            }
+        case .loadComparison(let path):
+            do {
+                return .comparisonLoaded(path: path, .success(try environment.loadModel(path)))
+            } catch {
+                return .comparisonLoaded(path: path, .failure(ShellFailure(error)))
             }
         case .evaluate(let request):
             return .evaluated(id: request.id, BatchEvaluation.compute(request))

@@ -39,6 +39,8 @@ public enum ShellMessage {
     case evaluationProgress(id: Int, done: Int, total: Int)
     /// The result of an `.evaluate` effect (`replay all`, the Analysis view).
     case evaluated(id: Int, BatchEvaluation)
+    /// The result of a `.loadComparison` effect.
+    case comparisonLoaded(path: String, Result<LoadedModel, ShellFailure>)
     /// The startup commands (the preloaded demo steps) have run: their
     /// predictions leave the running figures.
     case preloaded
@@ -54,6 +56,8 @@ public enum ShellEffect: Equatable {
     case loadSessions(path: String, catalog: ItemCatalog)
     /// Write a file (answer: `.fileWritten`); `what` names it for messages.
     case writeFile(path: String, contents: [UInt8], what: String)
+    /// Load a model to compare with the shown one (answer: `.comparisonLoaded`).
+    case loadComparison(path: String)
     /// Evaluate a model over a sessions file (answer: `.evaluated`, with
     /// `.evaluationProgress` before it when the runtime runs it in the
     /// background). Not file I/O but long: `ShellLoop` runs it off the UI

@@ -84,6 +84,7 @@ extension ShellState {
             return stopPlaying()
         }
         let item = items[replay.position]
+        recordComparedRank(of: item, at: ReplayKey(session: s, position: replay.position))
         click(item)
         if let rank = trace.steps.last?.rankBefore {
             replay.ranks[ReplayKey(session: s, position: replay.position)] = rank

@@ -16,6 +16,8 @@ extension ShellState {
         replay = ReplayState(speedMilliseconds: replay.speedMilliseconds)
         sessions = nil
         batch = BatchState(lastID: batch.lastID)
+        // The compared model, matched to the new catalog (dropped when they share no item).
+        compared = compared.flatMap { try? ComparedModel($0.loaded, against: model.model.catalog) }
         // A new catalog: the cursor starts at its top (the old selection's index means another item).
         catalogList = ScrollList(count: 0, visibleRows: catalogList.visibleRows)
         refreshCatalog()

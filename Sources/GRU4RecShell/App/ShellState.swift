@@ -95,15 +95,22 @@ public struct ReplayState: Equatable, Sendable {
     /// the model had seen `position` events and `items[position]` came next.
     /// Stepping back and forth over a position records it once.
     public internal(set) var ranks: [ReplayKey: Double] = [:]
+    /// The compared model's rank of the same targets (infinite for an item
+    /// it does not know), when a model is compared.
+    public internal(set) var ranksB: [ReplayKey: Double] = [:]
 
     /// Running Recall@k over everything replayed (`nil` before any prediction).
-    public func recall(at k: Int) -> Double? {
+    public func recall(at k: Int) -> Double? { Self.recall(ranks, at: k) }
+
+    /// Running MRR@k over everything replayed (`nil` before any prediction).
+    public func mrr(at k: Int) -> Double? { Self.mrr(ranks, at: k) }
+
+    static func recall(_ ranks: [ReplayKey: Double], at k: Int) -> Double? {
         guard !ranks.isEmpty else { return nil }
         return Double(ranks.values.filter { $0 <= Double(k) }.count) / Double(ranks.count)
     }
 
-    /// Running MRR@k over everything replayed (`nil` before any prediction).
-    public func mrr(at k: Int) -> Double? {
+    static func mrr(_ ranks: [ReplayKey: Double], at k: Int) -> Double? {
         guard !ranks.isEmpty else { return nil }
         return ranks.values.reduce(0) { $0 + ($1 <= Double(k) ? 1 / $1 : 0) } / Double(ranks.count)
     }
@@ -192,6 +199,8 @@ public struct ShellState {
     public internal(set) var random: SeededGenerator
     /// `replay all` and the Analysis view: the evaluation and the ranked sessions.
     public internal(set) var batch = BatchState()
+    /// A second model reading the same clicks (`--compare`, `compare <file>`).
+    public internal(set) var compared: ComparedModel?
 
     // MARK: UI
     /// The screen shown.

@@ -116,6 +116,13 @@ enum CommandTable {
             argument.lowercased() == "reset" ? .success(.metricsReset)
                 : .failure(ShellFailure("metrics needs reset", hint: "metrics reset clears the running Recall@K and MRR@K"))
         }, complete: { typed, _ in prefixed(["reset"], typed) }),
+        CommandSpec("compare", "<model>|off", "compare with a second model on the same clicks", parse: { argument, _ in
+            switch argument.lowercased() {
+            case "": return .failure(ShellFailure("compare needs a model file or off", hint: "e.g. compare other.safetensors"))
+            case "off": return .success(.compare(path: nil))
+            default: return .success(.compare(path: argument))
+            }
+        }),
         CommandSpec("sessions", "<file>", "load a sessions file for replay", parse: { argument, state in
             guard state.directory != nil else { return .failure(noModel) }
             guard !argument.isEmpty else {

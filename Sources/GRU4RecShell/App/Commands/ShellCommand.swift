@@ -37,6 +37,8 @@ public enum ShellCommand: Equatable, Sendable {
     case replaySort(step: Int?)
     /// Start the running replay figures afresh.
     case metricsReset
+    /// Compare with another model read from `path`; `nil`: stop comparing.
+    case compare(path: String?)
     /// Load a sessions file for replay.
     case sessions(path: String)
     /// Load another model.

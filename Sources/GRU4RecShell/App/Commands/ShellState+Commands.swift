@@ -43,6 +43,7 @@ extension ShellState {
         case .replayFilter(let filter): setReplayFilter(filter)
         case .replaySort(let step): setReplaySort(step: step)
         case .metricsReset: metricsReset()
+        case .compare(let path): return compareCommand(path)
         case .sessions(let path):
             guard let model = loaded?.model else { return failNoModel() }
             return stopPlaying() + [.loadSessions(path: path, catalog: model.catalog)]
