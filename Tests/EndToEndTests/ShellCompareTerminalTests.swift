@@ -8,6 +8,13 @@ import Testing
 /// `compare off`.
 @Suite(.enabled(if: Tmux.isInstalled, "tmux is not installed: end-to-end shell tests skipped (apt-get install tmux)"), .serialized)
 struct ShellCompareTerminalTests {
+    /// Types a command line and Enter.
+    func command(_ tmux: Tmux, _ line: String) throws {
+        try tmux.sendKeys(":")
+        try tmux.sendLiteral(line)
+        try tmux.sendKeys("Enter")
+    }
+
     @Test func compareTwoModelsReplayAllAndAnalysis() async throws {
         let f = try ShellTerminalTests.fixture()
         defer { try? FileManager.default.removeItem(atPath: f.dir) }
@@ -24,20 +31,14 @@ struct ShellCompareTerminalTests {
         defer { tmux.kill() }
         try await tmux.waitFor("the comparison") { $0.contains("comparing m (A) with other (B):") && $0.contains("items shared") }
 
-        try tmux.sendKeys(":")
-        try tmux.sendLiteral("click item9")
-        try tmux.sendKeys("Enter")
+        try command(tmux, "click item9")
         try await tmux.waitFor("both top-k lists with the overlap") { screen in
             screen.contains("overlap") && screen.contains("# A · m") && screen.contains("# B · other") && screen.contains("1 click")
         }
 
-        try tmux.sendKeys(":")
-        try tmux.sendLiteral("replay all")
-        try tmux.sendKeys("Enter")
+        try command(tmux, "replay all")
         try await tmux.waitFor("the figures of replay all") { $0.contains("replay all: Recall@10 0.") && $0.contains("Sessions, worst first") }
-        try tmux.sendKeys(":")
-        try tmux.sendLiteral("replay worst")
-        try tmux.sendKeys("Enter")
+        try command(tmux, "replay worst")
         try await tmux.waitFor("the worst session opened") { $0.contains("#1 worst") }
         try tmux.sendKeys("Right", "Right")
         try await tmux.waitFor("running figures for both models") { $0.contains(" · B ") && $0.contains("predictions 1") }
@@ -45,9 +46,7 @@ struct ShellCompareTerminalTests {
         try tmux.sendKeys("F5")
         try await tmux.waitFor("the Analysis view") { $0.contains("By length") && $0.contains("By repeat") }
 
-        try tmux.sendKeys(":")
-        try tmux.sendLiteral("compare off")
-        try tmux.sendKeys("Enter")
+        try command(tmux, "compare off")
         try await tmux.waitFor("the comparison stopped") { $0.contains("stopped comparing with other") }
         try tmux.sendKeys("q")
         #expect(try await tmux.waitForExit() == 0)

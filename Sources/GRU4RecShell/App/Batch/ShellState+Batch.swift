@@ -108,7 +108,7 @@ extension ShellState {
         }
         inform(batch.result == nil
                ? "filter \(filter) set; replay all ranks the sessions"
-               : "\(plural(batch.ranked.count, "session")) of \(batch.result?.scores.count ?? 0) pass \(filter)")
+               : "\(plural(batch.ranked.count, "session")) of \(grouped(batch.result?.scores.count ?? 0)) pass \(filter)")
     }
 
     mutating func setReplaySort(step: Int?) {
