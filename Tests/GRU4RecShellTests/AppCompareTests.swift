@@ -99,6 +99,31 @@ import Testing
         #expect(state.notice?.kind == .error)
     }
 
+    @Test func theAnalysisShowsBothModelsOnTheEventsBothKnow() throws {
+        var state = compared()
+        state.drive("view analysis", environment: Self.environment)
+        let c = try #require(state.batch.result?.comparison)
+        // The events whose item both know, as `gru4rec eval A B` pairs them.
+        let shared = try SharedCatalog(a: state.loaded!.model.catalog, b: Self.modelB().model.catalog)
+        let pair = shared.pair(try #require(state.sessions))
+        var options = EvaluationOptions()
+        options.cutoffs = [10]
+        let b = Evaluator(model: Self.modelB().model).evaluate(pair.b, options: options)
+        #expect(c.events == b.events)
+        #expect(abs(c.recall.b - (b.recall[10] ?? -1)) < 1e-12)
+        for breakdown in c.b { #expect(breakdown.slices.map(\.events).reduce(0, +) == c.events) }
+        #expect(state.screen.contains("A tiny vs B b on the"))
+        // compare off: the view is computed again for A alone.
+        let effects = state.commands("compare off")
+        #expect(effects.contains { if case .evaluate(let r) = $0 { return r.compared == nil } else { return false } })
+    }
+
+    @Test(arguments: AppSnapshotTests.sizes) func analysisSnapshot(width: Int, height: Int) {
+        var state = compared(width: width, height: height)
+        state.drive("view analysis", environment: Self.environment)
+        assertSnapshot(Shell.render(state, width: width, height: height).text, named: "App.analysis.compare.\(width)x\(height)")
+    }
+
     @Test(arguments: AppSnapshotTests.sizes) func snapshot(width: Int, height: Int) {
         var state = compared(width: width, height: height)
         state.drive("click Red mug", "click Blue mug")

@@ -13,6 +13,9 @@ public struct EvaluationRequest: Equatable, @unchecked Sendable {
     public var cutoff: Int
     /// Why it runs: `replay all` reports the figures in the message line when done.
     public var reportsFigures: Bool
+    /// The compared model, its path and the catalogs' match, when one is loaded:
+    /// both models are then also evaluated on the events whose item both know.
+    public var compared: (model: GRU4RecModel, path: String, shared: SharedCatalog)? = nil
 
     public static func == (a: EvaluationRequest, b: EvaluationRequest) -> Bool {
         a.id == b.id && a.cutoff == b.cutoff && a.reportsFigures == b.reportsFigures
@@ -47,6 +50,25 @@ public struct BatchEvaluation: Equatable, Sendable {
     public var scores: [SessionScore]
     /// One per `SliceDimension`, in `SliceDimension.allCases` order.
     public var breakdowns: [EvaluationBreakdown]
+    /// With a compared model: both models on the events both know.
+    public var comparison: Comparison? = nil
+
+    /// A and B evaluated on the same events (those whose item both know,
+    /// `SharedCatalog.pair`), as `gru4rec eval A B` does.
+    public struct Comparison: Equatable, Sendable {
+        /// The compared model's path.
+        public var path: String
+        public var events: Int
+        public var recall: (a: Double, b: Double)
+        public var mrr: (a: Double, b: Double)
+        /// Per dimension, A's and B's breakdowns.
+        public var a: [EvaluationBreakdown]
+        public var b: [EvaluationBreakdown]
+
+        public static func == (x: Comparison, y: Comparison) -> Bool {
+            x.path == y.path && x.events == y.events && x.recall == y.recall && x.mrr == y.mrr && x.a == y.a && x.b == y.b
+        }
+    }
 
     /// Runs the evaluation; `progress` gets (events done, events in all).
     public static func compute(_ request: EvaluationRequest, progress: ((Int, Int) -> Void)? = nil) -> BatchEvaluation {
@@ -72,13 +94,27 @@ public struct BatchEvaluation: Equatable, Sendable {
             scores.append(SessionScore(session: s, length: request.sessions.sessionLength(s), events: ranks.count,
                                        mrr: sum / Double(max(1, ranks.count)), ranks: ranks))
         }
-        let breakdowns = result.records.map {
-            EvaluationBreakdown.all(SliceDimension.allCases, records: $0, data: request.sessions,
-                                    itemSupport: evaluator.scorer.itemSupport, cutoffs: [request.cutoff])
-        } ?? []
+        let breakdowns = slices(result, request.sessions, evaluator, request.cutoff)
+        var comparison: Comparison?
+        if let (modelB, path, shared) = request.compared {
+            let pair = shared.pair(request.sessions)
+            let a = evaluator.evaluate(pair.a, options: options)
+            let evaluatorB = Evaluator(model: modelB)
+            let b = evaluatorB.evaluate(pair.b, options: options)
+            let k = request.cutoff
+            comparison = Comparison(
+                path: path, events: a.events, recall: (a.recall[k] ?? 0, b.recall[k] ?? 0), mrr: (a.mrr[k] ?? 0, b.mrr[k] ?? 0),
+                a: slices(a, pair.a, evaluator, k), b: slices(b, pair.b, evaluatorB, k))
+        }
         return BatchEvaluation(
             cutoff: request.cutoff, recall: result.recall[request.cutoff] ?? 0, mrr: result.mrr[request.cutoff] ?? 0,
-            events: result.events, sessions: result.sessions, scores: scores, breakdowns: breakdowns)
+            events: result.events, sessions: result.sessions, scores: scores, breakdowns: breakdowns, comparison: comparison)
+    }
+
+    private static func slices(_ result: EvaluationResult, _ data: SessionData, _ evaluator: Evaluator, _ k: Int) -> [EvaluationBreakdown] {
+        result.records.map {
+            EvaluationBreakdown.all(SliceDimension.allCases, records: $0, data: data, itemSupport: evaluator.scorer.itemSupport, cutoffs: [k])
+        } ?? []
     }
 
     /// `Recall@K <x> MRR@K <y>` with four decimals, as `replay all` prints it.

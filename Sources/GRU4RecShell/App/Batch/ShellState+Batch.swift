@@ -21,8 +21,9 @@ extension ShellState {
         batch.runningCutoff = topK
         batch.reportsFigures = reportsFigures
         batch.progress = (0, data.transitionCount)
+        let b = compared.map { (model: $0.loaded.model, path: $0.loaded.path, shared: $0.shared) }
         return [.evaluate(EvaluationRequest(id: batch.lastID, model: model, sessions: data, cutoff: topK,
-                                            reportsFigures: reportsFigures))]
+                                            reportsFigures: reportsFigures, compared: b))]
     }
 
     /// `replay all`: every session of the sessions file through the evaluator.
@@ -38,8 +39,9 @@ extension ShellState {
     /// when it is shown and there is none (nor one running). Quiet when
     /// there is no model or no sessions file (the view says so).
     mutating func analysisIfShown() -> [ShellEffect] {
-        guard view == .analysis, batch.runningID == nil, loaded != nil, let data = sessions, data.sessionCount > 0,
-              batch.result?.cutoff != topK else { return [] }
+        guard view == .analysis, batch.runningID == nil, loaded != nil, let data = sessions, data.sessionCount > 0 else { return [] }
+        // Up to date: the same K, and the compared model (or none) it was computed with.
+        if let result = batch.result, result.cutoff == topK, result.comparison?.path == compared?.loaded.path { return [] }
         return startEvaluation(reportsFigures: false)
     }
 
