@@ -46,8 +46,12 @@ struct ShellCompareTerminalTests {
         try tmux.sendKeys("F5")
         try await tmux.waitFor("the Analysis view") { $0.contains("By length") && $0.contains("By repeat") }
 
+        try await tmux.waitFor("both models' slices") { $0.contains("A m vs B other on the") && $0.contains("  B ") }
+
+        try tmux.sendKeys("F1")
+        try await tmux.waitFor("the main view") { $0.contains("Catalog") }
         try command(tmux, "compare off")
-        try await tmux.waitFor("the comparison stopped") { $0.contains("stopped comparing with other") }
+        try await tmux.waitFor("the comparison stopped") { $0.contains("stopped comparing with other") && !$0.contains("overlap") }
         try tmux.sendKeys("q")
         #expect(try await tmux.waitForExit() == 0)
     }

@@ -6,7 +6,7 @@ import Testing
     let state = AppFixture.state()
 
     @Test func commandNames() {
-        #expect(Shell.completions(for: "", state: state).count == 23)  // with metrics
+        #expect(Shell.completions(for: "", state: state).count == 24)  // with metrics and compare
         #expect(Shell.completions(for: "cl", state: state) == ["click"])
         #expect(Shell.completions(for: "re", state: state) == ["redo", "remove", "reset", "replay"])
         #expect(Shell.completions(for: "xyz", state: state).isEmpty)

@@ -94,7 +94,7 @@ enum CommandTable {
             }
             return .success(.view(view))
         }, complete: { typed, _ in prefixed(ShellView.names, typed) }),
-        CommandSpec("replay", "[id|next|random]", "replay a real session", parse: { argument, _ in
+        CommandSpec("replay", "[id|next|random|all|worst|filter|sort]", "replay a session; all: every one", parse: { argument, _ in
             switch argument.lowercased() {
             case "", "next": return .success(.replay(.next))
             case "random": return .success(.replay(.random))
@@ -116,7 +116,7 @@ enum CommandTable {
             argument.lowercased() == "reset" ? .success(.metricsReset)
                 : .failure(ShellFailure("metrics needs reset", hint: "metrics reset clears the running Recall@K and MRR@K"))
         }, complete: { typed, _ in prefixed(["reset"], typed) }),
-        CommandSpec("compare", "<model>|off", "compare with a second model on the same clicks", parse: { argument, _ in
+        CommandSpec("compare", "<model>|off", "model B beside A on the same clicks", parse: { argument, _ in
             switch argument.lowercased() {
             case "": return .failure(ShellFailure("compare needs a model file or off", hint: "e.g. compare other.safetensors"))
             case "off": return .success(.compare(path: nil))
