@@ -6,7 +6,7 @@ import Testing
     let state = AppFixture.state()
 
     @Test func commandNames() {
-        #expect(Shell.completions(for: "", state: state).count == 25)
+        #expect(Shell.completions(for: "", state: state).count == 27)  // with explain, similar, track, metrics and compare
         #expect(Shell.completions(for: "cl", state: state) == ["click"])
         #expect(Shell.completions(for: "re", state: state) == ["redo", "remove", "reset", "replay"])
         #expect(Shell.completions(for: "xyz", state: state).isEmpty)
@@ -23,11 +23,13 @@ import Testing
 
     @Test func argumentsOfOtherCommands() {
         #expect(Shell.completions(for: "view t", state: state) == ["view training"])
-        #expect(Shell.completions(for: "view ", state: state) == ["view main", "view session", "view training", "view replay", "view help", "view explain"])
+        #expect(Shell.completions(for: "view ", state: state) == ["view main", "view session", "view training", "view replay", "view help", "view analysis", "view explain"])
         #expect(Shell.completions(for: "exclude o", state: state) == ["exclude on", "exclude off"])
         #expect(Shell.completions(for: "help st", state: state) == ["help step"])
         #expect(Shell.completions(for: "layer ", state: state) == ["layer 1"])
         #expect(Shell.completions(for: "replay n", state: state) == ["replay next"])
+        #expect(Shell.completions(for: "replay w", state: state) == ["replay worst"])
+        #expect(Shell.completions(for: "metrics ", state: state) == ["metrics reset"])
         #expect(Shell.completions(for: "replay S5", state: state) == ["replay S5", "replay S50", "replay S51", "replay S52",
                                                                        "replay S53", "replay S54", "replay S55", "replay S56",
                                                                        "replay S57", "replay S58", "replay S59"])

@@ -136,9 +136,9 @@ import Testing
         #expect(state.explainState.similar.map(\.item) == (try ItemNeighbours(model: model).nearest(to: item, k: 10)).map(\.item))
     }
 
-    @Test func f5AndViewOpenTheExplainView() {
+    @Test func f6AndViewOpenTheExplainView() {
         var state = session()
-        state.keys(.function(5))
+        state.keys(.function(6))
         #expect(state.view == .explain)
         #expect(state.screen.contains("nothing explained yet"))
         state.keys(.function(1))

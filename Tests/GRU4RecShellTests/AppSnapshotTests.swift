@@ -2,10 +2,10 @@ import GRU4RecShell
 import GRU4RecTestSupport
 import Testing
 
-/// Text snapshots of every view at the compact minimum (80x24) and the full
-/// layout (120x40). Heat maps use the no-colour glyphs so that they show in text.
+/// Text snapshots of every view at the compact minimum (80x24), the full
+/// layout (120x40) and a large terminal (200x60). Heat maps use the no-colour glyphs so that they show in text.
 @Suite struct AppSnapshotTests {
-    static let sizes = [(80, 24), (120, 40)]
+    static let sizes = [(80, 24), (120, 40), (200, 60)]
 
     func snapshot(_ state: ShellState, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let text = Shell.render(state, width: state.width, height: state.height).text
@@ -80,6 +80,26 @@ import Testing
         var state = AppFixture.state(width: width, height: height)
         state.commands("view replay")
         snapshot(state, "replay.empty")
+    }
+
+    @Test(arguments: sizes) func replayAll(width: Int, height: Int) {
+        var state = AppFixture.state(width: width, height: height)
+        state.drive("replay all", "replay worst", "step", "step")
+        snapshot(state, "replay.all")
+    }
+
+    @Test(arguments: sizes) func replayAllRunning(width: Int, height: Int) {
+        var state = AppFixture.state(width: width, height: height)
+        if case .evaluate(let request)? = state.commands("replay all").last {
+            state.send(.evaluationProgress(id: request.id, done: 40, total: 160))
+        }
+        snapshot(state, "replay.running")
+    }
+
+    @Test(arguments: sizes) func analysis(width: Int, height: Int) {
+        var state = AppFixture.state(width: width, height: height)
+        state.drive("view analysis")
+        snapshot(state, "analysis")
     }
 
     @Test(arguments: sizes) func help(width: Int, height: Int) {

@@ -50,6 +50,7 @@ extension Shell {
 
         _ = send(.input(.resize(width: width, height: height)))
         for line in preload { _ = send(.command(line)) }
+        if !preload.isEmpty { _ = send(.preloaded) }
         for (k, raw) in lines.enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }

@@ -42,6 +42,15 @@ public enum Shell {
             effects = state.modelLoaded(path: path, result)
         case .sessionsLoaded(let path, let result):
             state.sessionsLoaded(path: path, result)
+        case .evaluationProgress(let id, let done, let total):
+            state.evaluationProgress(id: id, done: done, total: total)
+        case .evaluated(let id, let result):
+            state.evaluated(id: id, result)
+        case .preloaded:
+            state.replay.ranks = [:]
+            state.replay.ranksB = [:]
+        case .comparisonLoaded(let path, let result):
+            state.comparisonLoaded(path: path, result)
         case .fileWritten(let path, let what, let error):
             if let error {
                 state.fail(error)
@@ -50,7 +59,8 @@ public enum Shell {
             }
         }
         state.syncLists()
-        return effects
+        state.syncComparison()
+        return effects + state.analysisIfShown()
     }
 
     /// Performs a file effect with `environment` and returns the message
@@ -77,6 +87,14 @@ public enum Shell {
             } catch {
                 return .fileWritten(path: path, what: what, error: ShellFailure(error))
             }
+        case .loadComparison(let path):
+            do {
+                return .comparisonLoaded(path: path, .success(try environment.loadModel(path)))
+            } catch {
+                return .comparisonLoaded(path: path, .failure(ShellFailure(error)))
+            }
+        case .evaluate(let request):
+            return .evaluated(id: request.id, BatchEvaluation.compute(request))
         case .quit, .startTimer, .stopTimer, .startLineEditing, .stopLineEditing:
             return nil
         }

@@ -5,10 +5,13 @@
 /// Rows: 0 the tab bar; 1 ..< height-3 the view's panes; height-3 the message
 /// line; height-2 the command line; height-1 the status line. Screens of at
 /// least 120x40 get the full arrangement, down to 80x24 a compact one, and
-/// below that only a "terminal too small" message.
+/// below that only a "terminal too small" message. From 200x60 (`isWide`)
+/// the side columns grow with the screen too, so that every pane shares
+/// the extra room (wider names, a larger heat map), not the middle alone.
 struct ShellLayout {
     static let minimumWidth = 80, minimumHeight = 24
     static let fullWidth = 120, fullHeight = 40
+    static let wideWidth = 200, wideHeight = 60
 
     let width: Int
     let height: Int
@@ -17,6 +20,8 @@ struct ShellLayout {
     let isTooSmall: Bool
     /// Between 80x24 and 120x40.
     let isCompact: Bool
+    /// At least 200x60: side columns in proportion to the width.
+    let isWide: Bool
     let tabBar: Rect
     let body: Rect
     let messageLine: Rect
@@ -33,6 +38,7 @@ struct ShellLayout {
         self.view = view
         isTooSmall = width < Self.minimumWidth || height < Self.minimumHeight
         isCompact = width < Self.fullWidth || height < Self.fullHeight
+        isWide = width >= Self.wideWidth && height >= Self.wideHeight
         let screen = Rect(width: max(0, width), height: max(0, height))
         let rows = screen.split(.vertical, [.fixed(1), .fill, .fixed(1), .fixed(1), .fixed(1)])
         tabBar = rows[0]
@@ -48,6 +54,9 @@ struct ShellLayout {
         var panes: [(Pane, Rect)] = []
         var charts: [Rect] = []
         let compact = isCompact
+        // Side columns: fixed in the full layout, a share of the width from 200x60.
+        let wide = isWide
+        let side = { (fixed: Int, share: Double) -> LayoutSize in wide ? .fraction(share) : .fixed(fixed) }
         switch view {
         case .main:
             let suggestionsHeight = min(max(6, topK + 3), max(6, body.height - 6))
@@ -56,22 +65,24 @@ struct ShellLayout {
                 let left = cols[0].split(.vertical, [.fill, .fraction(0.45)])
                 panes = [(.catalog, left[0]), (.session, left[1]), (.suggestions, cols[1]), (.hidden, cols[2])]
             } else {
-                let cols = body.split(.horizontal, [.fixed(32), .fill, .fixed(43)])
+                let cols = body.split(.horizontal, [side(32, 0.22), .fill, side(43, 0.33)])
                 let middle = cols[1].split(.vertical, [.fill, .fixed(suggestionsHeight)])
                 panes = [(.catalog, cols[0]), (.session, middle[0]), (.suggestions, middle[1]), (.hidden, cols[2])]
             }
         case .replay:
             if compact {
                 let cols = body.split(.horizontal, [.fraction(0.4), .fill])
+                let left = cols[0].split(.vertical, [.fill, .fraction(0.45)])
                 let right = cols[1].split(.vertical, [.fill, .fixed(7)])
-                panes = [(.replay, cols[0]), (.suggestions, right[0]), (.metrics, right[1])]
+                panes = [(.replay, left[0]), (.worst, left[1]), (.suggestions, right[0]), (.metrics, right[1])]
             } else {
-                let cols = body.split(.horizontal, [.fixed(36), .fill, .fixed(43)])
+                let cols = body.split(.horizontal, [side(36, 0.24), .fill, side(43, 0.33)])
+                let left = cols[0].split(.vertical, [.fill, .fraction(0.45)])
                 let right = cols[2].split(.vertical, [.fixed(11), .fill])
-                panes = [(.replay, cols[0]), (.suggestions, cols[1]), (.hidden, right[1]), (.metrics, right[0])]
+                panes = [(.replay, left[0]), (.worst, left[1]), (.suggestions, cols[1]), (.hidden, right[1]), (.metrics, right[0])]
             }
         case .training:
-            let cols = body.split(.horizontal, [.fill, .fixed(compact ? 30 : 46)])
+            let cols = body.split(.horizontal, [.fill, compact ? .fixed(30) : side(46, 0.3)])
             let chartRows = cols[0].split(.vertical, [.fill, .fill])
             for row in chartRows { charts += row.split(.horizontal, [.fill, .fill]) }
             panes = [(.training, cols[1])]
@@ -87,6 +98,8 @@ struct ShellLayout {
                 let left = cols[0].split(.vertical, [.fill, .fixed(min(max(6, topK + 3), max(6, body.height / 2)))])
                 panes = [(.session, left[0]), (.suggestions, left[1]), (.explain, cols[1]), (.similar, cols[2])]
             }
+        case .analysis:
+            panes = [(.analysis, body)]
         }
         self.panes = panes
         self.charts = charts
@@ -105,7 +118,7 @@ struct ShellLayout {
     static func headerRows(of pane: Pane) -> Int {
         switch pane {
         case .catalog, .replay: return 2
-        case .session, .suggestions, .similar: return 1
+        case .session, .suggestions, .similar, .worst: return 1
         default: return 0
         }
     }
@@ -124,11 +137,15 @@ struct ShellLayout {
     }
 
     /// The tab bar's labels and their column ranges.
+    /// Below this width the tabs drop their padding, so that all six and the settings fit.
+    static let roomyTabsWidth = 140
+
     func tabs() -> [(view: ShellView, label: String, x: Int)] {
+        let roomy = tabBar.width >= Self.roomyTabsWidth
         var x = 10  // after " gru4rec "
         var out: [(ShellView, String, Int)] = []
         for (k, v) in ShellView.allCases.enumerated() {
-            let label = " F\(k + 1) \(v.title) "
+            let label = roomy ? " F\(k + 1) \(v.title) " : "F\(k + 1) \(v.title)"
             out.append((v, label, x))
             x += label.count + 1
         }

@@ -35,6 +35,15 @@ public enum ShellMessage {
     case sessionsLoaded(path: String, Result<SessionData, ShellFailure>)
     /// The result of a `.writeFile` effect (`error` is `nil` on success).
     case fileWritten(path: String, what: String, error: ShellFailure?)
+    /// Progress of a running `.evaluate` effect: events done of all events.
+    case evaluationProgress(id: Int, done: Int, total: Int)
+    /// The result of an `.evaluate` effect (`replay all`, the Analysis view).
+    case evaluated(id: Int, BatchEvaluation)
+    /// The result of a `.loadComparison` effect.
+    case comparisonLoaded(path: String, Result<LoadedModel, ShellFailure>)
+    /// The startup commands (the preloaded demo steps) have run: their
+    /// predictions leave the running figures.
+    case preloaded
 }
 
 /// A side effect `update` asks the runtime to perform. File effects are
@@ -47,6 +56,13 @@ public enum ShellEffect: Equatable {
     case loadSessions(path: String, catalog: ItemCatalog)
     /// Write a file (answer: `.fileWritten`); `what` names it for messages.
     case writeFile(path: String, contents: [UInt8], what: String)
+    /// Load a model to compare with the shown one (answer: `.comparisonLoaded`).
+    case loadComparison(path: String)
+    /// Evaluate a model over a sessions file (answer: `.evaluated`, with
+    /// `.evaluationProgress` before it when the runtime runs it in the
+    /// background). Not file I/O but long: `ShellLoop` runs it off the UI
+    /// thread; scripted mode and `ShellDriver` run it in place.
+    case evaluate(EvaluationRequest)
     /// Leave the shell.
     case quit
     /// Send `.tick(now:)` about every `intervalMilliseconds` until `.stopTimer`

@@ -36,6 +36,8 @@ extension ShellState {
             showView(ShellView.allCases[n - 1])
             return []
         case .function(5):
+            return execute(.view(.analysis))
+        case .function(6):
             showView(.explain)
             return []
         case .character("/"):

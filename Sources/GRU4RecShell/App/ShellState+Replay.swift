@@ -36,6 +36,8 @@ extension ShellState {
         }
         let index: Int
         switch target {
+        case .worst:
+            return replayWorst()
         case .next:
             index = ((replay.sessionIndex ?? -1) + 1) % data.sessionCount
         case .random:
@@ -82,6 +84,7 @@ extension ShellState {
             return stopPlaying()
         }
         let item = items[replay.position]
+        recordComparedRank(of: item, at: ReplayKey(session: s, position: replay.position))
         click(item)
         if let rank = trace.steps.last?.rankBefore {
             replay.ranks[ReplayKey(session: s, position: replay.position)] = rank

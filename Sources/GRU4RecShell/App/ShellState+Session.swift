@@ -16,6 +16,9 @@ extension ShellState {
         replay = ReplayState(speedMilliseconds: replay.speedMilliseconds)
         sessions = nil
         clearExplanation()
+        batch = BatchState(lastID: batch.lastID)
+        // The compared model, matched to the new catalog (dropped when they share no item).
+        compared = compared.flatMap { try? ComparedModel($0.loaded, against: model.model.catalog) }
         // A new catalog: the cursor starts at its top (the old selection's index means another item).
         catalogList = ScrollList(count: 0, visibleRows: catalogList.visibleRows)
         refreshCatalog()
@@ -107,6 +110,7 @@ extension ShellState {
         suggestionList = suggestionList.fitted(count: suggestions.count, visibleRows: layout.listRows(of: .suggestions))
         replayList = replayList.fitted(count: replayItems?.count ?? 0, visibleRows: layout.listRows(of: .replay))
         explainState.similarList = explainState.similarList.fitted(count: explainState.similar.count, visibleRows: layout.listRows(of: .similar))
+        worstList = worstList.fitted(count: batch.ranked.count, visibleRows: layout.listRows(of: .worst))
         if !layout.focusable.isEmpty, !layout.focusable.contains(focus) { focus = layout.focusable[0] }
         layer = min(layer, max(0, (loaded?.model.layers.count ?? 1) - 1))
     }
@@ -163,6 +167,7 @@ extension ShellState {
             sessions = data
             sessionsPath = path
             replay = ReplayState(speedMilliseconds: replay.speedMilliseconds)
+            batch = BatchState(lastID: batch.lastID)
             var text = "\(data.sessionCount) sessions from \(path)"
             if data.droppedUnknownItems > 0 { text += " (\(data.droppedUnknownItems) events of unknown items dropped)" }
             // After `load`, the model's confirmation stays: the sessions are added to it.

@@ -10,6 +10,8 @@ public enum ShellView: String, CaseIterable, Sendable {
     case replay
     /// Commands and keys.
     case help
+    /// The model's metrics per slice over its sessions file (F5).
+    case analysis
     /// Why a suggestion: score split, influence of every click, neighbours.
     case explain
 
@@ -20,6 +22,7 @@ public enum ShellView: String, CaseIterable, Sendable {
         case .training: return "Training"
         case .replay: return "Replay"
         case .help: return "Help"
+        case .analysis: return "Analysis"
         case .explain: return "Explain"
         }
     }
@@ -32,18 +35,23 @@ public enum ShellView: String, CaseIterable, Sendable {
         case "replay": return .replay
         case "help": return .help
         case "explain": return .explain
+        case "analysis": return .analysis
         default: return nil
         }
     }
 
     /// The names `view` accepts, for completion and hints.
-    static let names = ["main", "session", "training", "replay", "help", "explain"]
+    static let names = ["main", "session", "training", "replay", "help", "analysis", "explain"]
 }
 
 /// A focusable part of a view.
 public enum Pane: String, CaseIterable, Sendable {
     case catalog, session, suggestions, hidden, replay, metrics, training, help
     case explain, similar
+    /// The Replay view's sessions, worst first (after `replay all`).
+    case worst
+    /// The Analysis view's bar charts.
+    case analysis
 }
 
 /// The one-line message under the panes: an error with a hint, or information.
@@ -92,15 +100,22 @@ public struct ReplayState: Equatable, Sendable {
     /// the model had seen `position` events and `items[position]` came next.
     /// Stepping back and forth over a position records it once.
     public internal(set) var ranks: [ReplayKey: Double] = [:]
+    /// The compared model's rank of the same targets (infinite for an item
+    /// it does not know), when a model is compared.
+    public internal(set) var ranksB: [ReplayKey: Double] = [:]
 
     /// Running Recall@k over everything replayed (`nil` before any prediction).
-    public func recall(at k: Int) -> Double? {
+    public func recall(at k: Int) -> Double? { Self.recall(ranks, at: k) }
+
+    /// Running MRR@k over everything replayed (`nil` before any prediction).
+    public func mrr(at k: Int) -> Double? { Self.mrr(ranks, at: k) }
+
+    static func recall(_ ranks: [ReplayKey: Double], at k: Int) -> Double? {
         guard !ranks.isEmpty else { return nil }
         return Double(ranks.values.filter { $0 <= Double(k) }.count) / Double(ranks.count)
     }
 
-    /// Running MRR@k over everything replayed (`nil` before any prediction).
-    public func mrr(at k: Int) -> Double? {
+    static func mrr(_ ranks: [ReplayKey: Double], at k: Int) -> Double? {
         guard !ranks.isEmpty else { return nil }
         return ranks.values.reduce(0) { $0 + ($1 <= Double(k) ? 1 / $1 : 0) } / Double(ranks.count)
     }
@@ -187,6 +202,10 @@ public struct ShellState {
     public internal(set) var replay = ReplayState()
     /// The generator behind `replay random` (seeded, so replays repeat).
     public internal(set) var random: SeededGenerator
+    /// `replay all` and the Analysis view: the evaluation and the ranked sessions.
+    public internal(set) var batch = BatchState()
+    /// A second model reading the same clicks (`--compare`, `compare <file>`).
+    public internal(set) var compared: ComparedModel?
 
     // MARK: Explain
     /// The explained suggestion and the Similar list (`explain`, `similar`).
@@ -210,6 +229,7 @@ public struct ShellState {
     public internal(set) var sessionList = ScrollList(count: 0, visibleRows: 0)
     public internal(set) var suggestionList = ScrollList(count: 0, visibleRows: 0)
     public internal(set) var replayList = ScrollList(count: 0, visibleRows: 0)
+    public internal(set) var worstList = ScrollList(count: 0, visibleRows: 0)
     /// First line shown in the help view and in the training view's facts.
     public internal(set) var helpOffset = 0
     public internal(set) var trainingOffset = 0

@@ -12,6 +12,10 @@ public struct ShellDriver {
     /// New notices (information and errors), oldest first, since the last
     /// `takeNotices()`: each message can raise one, and so can every answer.
     private var notices: [Notice] = []
+    /// Whether `.evaluate` effects go back to the caller (which runs them off
+    /// its thread and sends `.evaluationProgress` and `.evaluated`) instead
+    /// of running in place. `ShellLoop` sets it.
+    public var runsEvaluationsInBackground = false
 
     public init(state: ShellState, environment: ShellEnvironment) {
         self.state = state
@@ -27,7 +31,9 @@ public struct ShellDriver {
         var pending = update(message)
         while !pending.isEmpty {
             let effect = pending.removeFirst()
-            if let answer = Shell.perform(effect, environment: environment) {
+            if runsEvaluationsInBackground, case .evaluate = effect {
+                runtime.append(effect)
+            } else if let answer = Shell.perform(effect, environment: environment) {
                 pending += update(answer)
             } else {
                 runtime.append(effect)

@@ -11,10 +11,27 @@ public final class ShellLoop {
     /// The auto-play timer: its interval in seconds, when running, and its next firing.
     public private(set) var timerInterval: Double?
     private var nextTick: Double = 0
+    /// `.evaluate` effects running off this thread.
+    private let evaluations = BackgroundEvaluations()
 
     public init(state: ShellState, environment: ShellEnvironment, terminal: TerminalBackend) {
         driver = ShellDriver(state: state, environment: environment)
+        driver.runsEvaluationsInBackground = true
         self.terminal = terminal
+    }
+
+    /// Whether a background evaluation is running or has answers not yet sent.
+    public var isEvaluating: Bool { evaluations.isBusy }
+
+    /// Sends the progress and results of background evaluations that arrived.
+    public func deliverEvaluations() {
+        for message in evaluations.drain() { send(message) }
+    }
+
+    /// Waits for the running evaluations to finish and sends their answers (tests).
+    public func finishEvaluations() {
+        evaluations.waitUntilIdle()
+        deliverEvaluations()
     }
 
     public var state: ShellState { driver.state }
@@ -23,12 +40,15 @@ public final class ShellLoop {
     public func run(startup: [String] = []) {
         send(.input(.resize(width: terminal.width, height: terminal.height)))
         for line in startup { send(.command(line)) }
+        if !startup.isEmpty { send(.preloaded) }
         while !state.quitRequested && !terminal.isClosed {
             let renderStart = terminal.now()
             let screen = Shell.render(state, width: terminal.width, height: terminal.height)
             terminal.paint(screen, cursor: Shell.cursorPosition(state, width: terminal.width, height: terminal.height))
             let renderSeconds = terminal.now() - renderStart
-            let wait = timerInterval == nil ? 500 : max(0, Int(((nextTick - terminal.now()) * 1000).rounded(.up)))
+            var wait = timerInterval == nil ? 500 : max(0, Int(((nextTick - terminal.now()) * 1000).rounded(.up)))
+            // While an evaluation runs in the background, its progress is drawn about ten times a second.
+            if evaluations.isBusy { wait = min(wait, 100) }
             let input = terminal.readEvent(timeoutMilliseconds: wait)
             let updateStart = terminal.now()
             if let input { handle(input) }
@@ -36,6 +56,7 @@ public final class ShellLoop {
                 nextTick = terminal.now() + interval
                 send(.tick(now: terminal.now()))
             }
+            deliverEvaluations()
             if input != nil {
                 send(.measured(updateSeconds: terminal.now() - updateStart, renderSeconds: renderSeconds))
             }
@@ -87,7 +108,9 @@ public final class ShellLoop {
             case .stopLineEditing:
                 lineEditing = false
                 terminal.endLineEditing()
-            case .quit, .loadModel, .loadSessions, .writeFile:
+            case .evaluate(let request):
+                evaluations.start(request)
+            case .quit, .loadModel, .loadSessions, .writeFile, .loadComparison:
                 break  // quit: `state.quitRequested` ends the loop; file effects were performed by the driver
             }
         }

@@ -35,6 +35,7 @@ struct ShellSubcommand: ParsableCommand {
     @Option(help: "Screen width for --script / non-terminal output.") var width = 120
     @Option(help: "Screen height for --script / non-terminal output.") var height = 40
     @Option(help: "Steps of a real session to preload at start (0: start empty).") var preload = 3
+    @Option(help: "A second model to compare with the first on the same clicks (both top-k lists side by side; replay measures both).") var compare: String?
     @Option(help: "Colours: auto, 256, 8 or none (NO_COLOR also turns them off).") var colors: ColorChoice = .auto
     @Option(help: "Seed for 'replay random'.") var seed: UInt64 = 1
     @Flag(help: "Show the update and draw times in the status line (the t key toggles them).") var debug = false
@@ -119,7 +120,19 @@ struct ShellSubcommand: ParsableCommand {
         if let sessionsPath {
             do { sessionData = try environment.loadSessions(sessionsPath, loaded.model.catalog) } catch { throw CommandFailure(message: "\(error)") }
         }
-        let startup = sessionData != nil && preload > 0 ? ["replay next"] + Array(repeating: "step", count: preload) : []
+        var startup = sessionData != nil && preload > 0 ? ["replay next"] + Array(repeating: "step", count: preload) : []
+        if let compare {
+            guard FileManager.default.fileExists(atPath: compare) else {
+                throw CommandFailure(message: "cannot open \(compare) (--compare): no such file\n  hint: check the path of the second model")
+            }
+            // Checked here so that a model that cannot be compared is a command-line error.
+            do {
+                _ = try SharedCatalog(a: loaded.model.catalog, b: try environment.loadModel(compare).model.catalog)
+            } catch {
+                throw CommandFailure(message: "cannot compare with \(compare): \(error)")
+            }
+            startup.append("compare " + compare)
+        }
         let interactive = script == nil && isTerminal(0) && isTerminal(1)
         if interactive {
             let env = ProcessInfo.processInfo.environment

@@ -82,19 +82,34 @@ enum CommandTable {
             }
             return .success(.view(view))
         }, complete: { typed, _ in prefixed(ShellView.names, typed) }),
-        CommandSpec("replay", "[id|next|random]", "replay a real session", parse: { argument, _ in
+        CommandSpec("replay", "[id|next|random|all|worst|filter|sort]", "replay a session; all: every one", parse: { argument, _ in
             switch argument.lowercased() {
             case "", "next": return .success(.replay(.next))
             case "random": return .success(.replay(.random))
-            default: return .success(.replay(.session(argument)))
+            case "all": return .success(.replayAll)
+            case "worst": return .success(.replay(.worst))
+            default: return parseReplayList(argument) ?? .success(.replay(.session(argument)))
             }
-        }, complete: { typed, state in prefixed(["next", "random"] + (state.sessions?.sessionIDs ?? []), typed) }),
+        }, complete: { typed, state in
+            prefixed(["next", "random", "all", "worst", "filter", "sort"] + (state.sessions?.sessionIDs ?? []), typed)
+        }),
         CommandSpec("step", "replay: feed the next event", .step),
         CommandSpec("back", "replay: take the last event back", .back),
         CommandSpec("play", "replay: step automatically", .play),
         CommandSpec("pause", "replay: stop stepping", .pause),
         CommandSpec("speed", "<ms>", "replay: ms per automatic step", parse: { argument, _ in
             Int(argument).map { .success(.speed($0)) } ?? .failure(speedFailure)
+        }),
+        CommandSpec("metrics", "reset", "start the running replay figures afresh", parse: { argument, _ in
+            argument.lowercased() == "reset" ? .success(.metricsReset)
+                : .failure(ShellFailure("metrics needs reset", hint: "metrics reset clears the running Recall@K and MRR@K"))
+        }, complete: { typed, _ in prefixed(["reset"], typed) }),
+        CommandSpec("compare", "<model>|off", "model B beside A on the same clicks", parse: { argument, _ in
+            switch argument.lowercased() {
+            case "": return .failure(ShellFailure("compare needs a model file or off", hint: "e.g. compare other.safetensors"))
+            case "off": return .success(.compare(path: nil))
+            default: return .success(.compare(path: argument))
+            }
         }),
         CommandSpec("sessions", "<file>", "load a sessions file for replay", parse: { argument, state in
             guard state.directory != nil else { return .failure(noModel) }
@@ -178,6 +193,24 @@ enum CommandTable {
     static func layerFailure(_ state: ShellState) -> ShellFailure {
         let layers = state.loaded?.model.layers.count ?? 1
         return ShellFailure("layer needs a number from 1 to \(layers)", hint: layers == 1 ? "this model has one layer" : nil)
+    }
+
+    /// `replay filter <condition>|off` and `replay sort mrr|step <n>`; `nil` for other arguments.
+    static func parseReplayList(_ argument: String) -> Result<ShellCommand, ShellFailure>? {
+        let parts = argument.split(separator: " ", maxSplits: 1).map(String.init)
+        let rest = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        switch parts.first?.lowercased() {
+        case "filter":
+            if rest.isEmpty || rest.lowercased() == "off" { return .success(.replayFilter(nil)) }
+            return SessionFilter.parse(rest).map { .replayFilter($0) }
+        case "sort":
+            let words = rest.lowercased().split(separator: " ")
+            if words == ["mrr"] { return .success(.replaySort(step: nil)) }
+            if words.count == 2, words[0] == "step", let n = Int(words[1]) { return .success(.replaySort(step: n)) }
+            return .failure(ShellFailure("replay sort needs mrr or step <n>", hint: "replay sort step 1 ranks by the first prediction"))
+        default:
+            return nil
+        }
     }
 
     static let speedFailure = ShellFailure("speed needs milliseconds per step, from 10 to 60000", hint: "e.g. speed 250")

@@ -29,6 +29,16 @@ public enum ShellCommand: Equatable, Sendable {
     case step, back, play, pause
     /// Replay: milliseconds per automatic step.
     case speed(Int)
+    /// Evaluate every session of the sessions file (`replay all`).
+    case replayAll
+    /// Narrow the ranked session list (`nil`: show all).
+    case replayFilter(SessionFilter?)
+    /// Rank sessions by their MRR (`nil`) or by the rank of step `n`'s target.
+    case replaySort(step: Int?)
+    /// Start the running replay figures afresh.
+    case metricsReset
+    /// Compare with another model read from `path`; `nil`: stop comparing.
+    case compare(path: String?)
     /// Load a sessions file for replay.
     case sessions(path: String)
     /// Load another model.
@@ -64,6 +74,8 @@ public enum ReplayTarget: Equatable, Sendable {
     case random
     /// The session with this id.
     case session(String)
+    /// The worst of the ranked list (`replay all`) not opened yet.
+    case worst
 }
 
 /// Which item `explain` explains.

@@ -39,6 +39,11 @@ extension ShellState {
             inform(effects.isEmpty ? "not playing" : "paused")
             return effects
         case .speed(let ms): return setSpeed(ms)
+        case .replayAll: return replayAll()
+        case .replayFilter(let filter): setReplayFilter(filter)
+        case .replaySort(let step): setReplaySort(step: step)
+        case .metricsReset: metricsReset()
+        case .compare(let path): return compareCommand(path)
         case .sessions(let path):
             guard let model = loaded?.model else { return failNoModel() }
             return stopPlaying() + [.loadSessions(path: path, catalog: model.catalog)]

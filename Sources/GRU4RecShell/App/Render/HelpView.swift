@@ -27,7 +27,7 @@ enum HelpView: PaneBehaviour {
         ("t", "show/hide update and draw times"),
         ("F1 F2 F3 F4", "session/training/replay/help"),
         ("e", "explain the selected suggestion"),
-        ("F5", "the Explain view"),
+        ("F5 / F6", "the Analysis / the Explain view"),
         ("? / Esc", "help / back"),
         ("q", "quit"),
         ("mouse", "click an item or suggestion: add it"),

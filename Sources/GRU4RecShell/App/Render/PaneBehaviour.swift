@@ -34,6 +34,8 @@ extension Pane {
         case .help: return HelpView.self
         case .explain: return ExplainPane.self
         case .similar: return SimilarPane.self
+        case .worst: return WorstSessionsPane.self
+        case .analysis: return AnalysisView.self
         }
     }
 }

@@ -102,9 +102,11 @@ enum ReplayPane: PaneBehaviour {
         let k = state.topK
         let replay = state.replay
         let format = { (v: Double?) in v.map { String(format: "%.3f", $0) } ?? "—" }
+        // With a compared model: "A-figure · B B-figure".
+        let b = { (v: Double?) in state.compared == nil ? "" : " · B " + format(v) }
         var lines: [(String, String, Style)] = [
-            ("Recall@\(k)", format(replay.recall(at: k)), Theme.title),
-            ("MRR@\(k)", format(replay.mrr(at: k)), Theme.title),
+            ("Recall@\(k)", format(replay.recall(at: k)) + b(ReplayState.recall(replay.ranksB, at: k)), Theme.title),
+            ("MRR@\(k)", format(replay.mrr(at: k)) + b(ReplayState.mrr(replay.ranksB, at: k)), Theme.title),
             ("predictions", grouped(replay.ranks.count), Theme.plain),
         ]
         let sessionsSeen = Set(replay.ranks.keys.map(\.session)).count

@@ -28,6 +28,7 @@ enum SuggestionsPane: PaneBehaviour {
     }
 
     static func draw(_ state: ShellState, in rect: Rect, focused: Bool, into buffer: inout ScreenBuffer) {
+        if let compared = state.compared { return drawComparison(state, compared, in: rect, focused: focused, into: &buffer) }
         let base = "Suggestions · top \(state.topK)"
         let titles = state.excludeSessionItems
             ? [base + " · session items excluded", base + " · excl. session", base, "Top \(state.topK) · excl."]
