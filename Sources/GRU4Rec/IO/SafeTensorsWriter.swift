@@ -155,7 +155,7 @@ private func appendLittleEndian<T>(_ values: [T], to output: inout [UInt8]) {
 
 /// `text` as a JSON string literal: quotes, backslashes and control characters escaped,
 /// everything else as UTF-8.
-func jsonString(_ text: String) -> String {
+package func jsonString(_ text: String) -> String {
     var result = "\""
     for scalar in text.unicodeScalars {
         switch scalar {

@@ -203,8 +203,7 @@ public struct Hyperparameters: Equatable, Sendable {
             guard let s = UInt64(value) else { throw bad("a non-negative integer") }
             seed = s
         default:
-            // No name is longer than 21 characters: a far longer key gets no (costly) suggestion.
-            throw HyperparameterError.unknownKey(key, suggestion: key.count <= 64 ? closestMatch(key, in: Self.names) : nil)
+            throw HyperparameterError.unknownKey(key, suggestion: closestMatch(key, in: Self.names))
         }
     }
 

@@ -16,20 +16,14 @@ public enum ParameterFile {
 
     /// Applies `--params` (a path or a parameter string) to `hp`.
     public static func apply(_ params: String, to hp: inout Hyperparameters) throws {
-        var info = stat()
-        guard stat(params, &info) == 0 else {
+        guard FileManager.default.fileExists(atPath: params) else {
             if params.hasSuffix(".py") || params.hasSuffix(".json") {
                 throw InputError(path: params, message: "no such parameter file", hint: "check the path")
             }
             return try hp.apply(parameterString: params)
         }
-        let hint = "give a JSON, Python (OrderedDict) or key=value file, or a 'k=v,k=v' string"
-        switch info.st_mode & S_IFMT {
-        case S_IFDIR: throw InputError(path: params, message: "--params names a directory", hint: hint)
-        case S_IFREG: break
-        default: throw InputError(path: params, message: "--params names a device or pipe, not a file", hint: hint)
-        }
-        let text = try read(params)
+        let text = try readRegularTextFile(params, option: "--params", maximumBytes: maximumBytes,
+                                           hint: "give a JSON, Python (OrderedDict) or key=value file, or a 'k=v,k=v' string")
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
             throw InputError(path: params, message: "the parameter file is empty",
@@ -46,22 +40,6 @@ public enum ParameterFile {
                 do { try hp.apply(parameterString: t) } catch { throw InputError(path: params, line: n + 1, message: "\(error)") }
             }
         }
-    }
-
-    /// The file's text: at most ``maximumBytes``, valid UTF-8.
-    static func read(_ path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw InputError(path: path, message: "cannot read the parameter file: \(String(cString: strerror(errno)))")
-        }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: maximumBytes + 1)) ?? Data()
-        guard data.count <= maximumBytes else {
-            throw InputError(path: path, message: "the parameter file is larger than 1 MiB", hint: "parameter files are a few hundred bytes")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(path: path, message: "the parameter file is not UTF-8 text")
-        }
-        return text
     }
 
     static func applyJSON(_ text: String, path: String, to hp: inout Hyperparameters) throws {

@@ -78,8 +78,5 @@ public func truncatedForMessage(_ text: String, limit: Int = 80) -> String {
 /// Text from input echoed in a message: at most 60 characters, control
 /// characters escaped (a file or argument cannot inject terminal escapes).
 public func clippedForMessage(_ text: String) -> String {
-    let cut = text.count > 60 ? String(text.prefix(60)) + "… (\(text.count) characters)" : text
-    return String(String.UnicodeScalarView(cut.unicodeScalars.flatMap { s -> [Unicode.Scalar] in
-        s.value < 0x20 || s.value == 0x7F ? Array(s.escaped(asASCII: true).unicodeScalars) : [s]
-    }))
+    escapingControlCharacters(truncatedForMessage(text, limit: 60))
 }

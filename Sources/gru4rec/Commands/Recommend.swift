@@ -52,8 +52,7 @@ struct Recommend: ParsableCommand {
         let ids = (session ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let answer = LiveSession(model: m).recommend(session: ids, k: k, excludeSeen: excludeSeen)
         for id in answer.unknown {
-            // Suggestions only for ids of a plausible length (the search is quadratic in it).
-            let hint = id.count <= 64 ? closestMatch(id, in: m.catalog.ids).map { " (did you mean \($0)?)" } ?? "" : ""
+            let hint = closestMatch(id, in: m.catalog.ids).map { " (did you mean \($0)?)" } ?? ""
             printError("warning: item '\(clippedForMessage(id))' is not in the model; skipped\(hint)")
         }
         if answer.session.isEmpty { printError("warning: no known item in the session; recommending from a zero hidden state") }
@@ -92,8 +91,8 @@ struct Recommend: ParsableCommand {
             try requireFiniteScores(top.map(\.score), model: model)
             let sid = data.sessionIDs[s]
             if json {
-                let entries = top.map { "{\"id\":\(jsonQuoted($0.id)),\"rank\":\($0.rank),\"score\":\($0.score)}" }
-                out += "{\"session\":\(jsonQuoted(sid)),\"items\":[\(entries.joined(separator: ","))]}\n"
+                let entries = top.map { "{\"id\":\(jsonString($0.id)),\"rank\":\($0.rank),\"score\":\($0.score)}" }
+                out += "{\"session\":\(jsonString(sid)),\"items\":[\(entries.joined(separator: ","))]}\n"
             } else {
                 for e in top { out += "\(sid)\t\(e.rank)\t\(e.id)\t\(e.score)\n" }
             }
@@ -105,10 +104,4 @@ struct Recommend: ParsableCommand {
             FileHandle.standardOutput.write(Data(out.utf8))
         }
     }
-}
-
-/// `text` as a JSON string literal.
-private func jsonQuoted(_ text: String) -> String {
-    guard let data = try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes]) else { return "\"\"" }
-    return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
 }

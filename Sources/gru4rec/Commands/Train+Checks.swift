@@ -28,28 +28,6 @@ extension Train {
         }
     }
 
-    /// The text of the regular file at `path`, given with `option`: a directory, a device,
-    /// a FIFO (which could be endless), a file larger than `maximumBytes` or text that is
-    /// not UTF-8 is an `InputError` with `hint`.
-    func readTextFile(_ path: String, option: String, maximumBytes: Int, hint: String) throws -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw InputError(path: path, message: "cannot read the \(option) file: \(String(cString: strerror(errno)))", hint: hint)
-        }
-        let kind = info.st_mode & S_IFMT
-        if kind == S_IFDIR { throw InputError(path: path, message: "\(option) names a directory", hint: hint) }
-        guard kind == S_IFREG else { throw InputError(path: path, message: "\(option) names a device or pipe, not a file", hint: hint) }
-        guard Int(info.st_size) <= maximumBytes else {
-            throw InputError(path: path, message: "the \(option) file has \(info.st_size) bytes (at most \(maximumBytes) are read)", hint: hint)
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(path: path, message: "cannot read the \(option) file", hint: "check its permissions (ls -l)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(path: path, message: "the \(option) file is not UTF-8 text", hint: hint)
-        }
-        return text
-    }
 
     /// A trainer for `data`; training data with no session of two events or more is an
     /// error naming the training file.
@@ -68,7 +46,7 @@ extension Train {
     /// The text of an `--init-embeddings` file (a regular UTF-8 file that fits in memory).
     func readEmbeddingsText(_ path: String) throws -> String {
         let memory = ResourceLimits.physicalMemory
-        return try readTextFile(path, option: "--init-embeddings", maximumBytes: memory > 0 ? memory / 2 : Int.max,
+        return try readRegularTextFile(path, option: "--init-embeddings", maximumBytes: memory > 0 ? memory / 2 : Int.max,
                                 hint: "give a word2vec/GloVe text file: one 'itemId v1 v2 ...' line per item")
     }
 }
