@@ -8,6 +8,9 @@ public struct LiveStep: Sendable {
     /// Update-gate activations z of the step, per layer. (GRUCell layers: z keeps the
     /// old state; the one-hot layer: z takes the new candidate. See GRU4Rec.md, "The math".)
     public var updateGate: [[Float]]
+    /// Δh = h_after - h_before of the step, per layer: what the click changed
+    /// in each unit (the state before the first click is zero).
+    public var change: [[Float]]
 }
 
 /// One live session: feed items one by one, read hidden state, gates and scores.
@@ -41,18 +44,21 @@ public final class LiveSession {
     @discardableResult
     public func feed(_ item: Int) -> LiveStep {
         precondition(item >= 0 && item < model.itemCount, "item index out of range")
+        let before = model.layers.indices.map { self.hidden(layer: $0) }
         var x = Int32(item)
         pass.step(items: &x, rows: 1)
         items.append(item)
         scoresValid = false
-        var hidden: [[Float]] = [], reset: [[Float]] = [], update: [[Float]] = []
+        var hidden: [[Float]] = [], reset: [[Float]] = [], update: [[Float]] = [], change: [[Float]] = []
         for (l, h) in model.layers.enumerated() {
-            hidden.append(Array(UnsafeBufferPointer(start: pass.hiddenPointer(layer: l), count: h)))
+            let after = Array(UnsafeBufferPointer(start: pass.hiddenPointer(layer: l), count: h))
+            hidden.append(after)
+            change.append(zip(after, before[l]).map { $0 - $1 })
             let g = pass.gatePointer(layer: l)
             reset.append(Array(UnsafeBufferPointer(start: g, count: h)))
             update.append(Array(UnsafeBufferPointer(start: g + h, count: h)))
         }
-        return LiveStep(item: item, hidden: hidden, resetGate: reset, updateGate: update)
+        return LiveStep(item: item, hidden: hidden, resetGate: reset, updateGate: update, change: change)
     }
 
     /// The session so far as a value: the items fed and every layer's hidden state.
