@@ -6,7 +6,7 @@ import Testing
     let state = AppFixture.state()
 
     @Test func commandNames() {
-        #expect(Shell.completions(for: "", state: state).count == 27)  // with explain, similar, track, metrics and compare
+        #expect(Shell.completions(for: "", state: state).count == 30)  // with explain, similar, track, metrics, compare, unit, scale, trajectory
         #expect(Shell.completions(for: "cl", state: state) == ["click"])
         #expect(Shell.completions(for: "re", state: state) == ["redo", "remove", "reset", "replay"])
         #expect(Shell.completions(for: "xyz", state: state).isEmpty)
@@ -22,8 +22,10 @@ import Testing
     }
 
     @Test func argumentsOfOtherCommands() {
-        #expect(Shell.completions(for: "view t", state: state) == ["view training"])
-        #expect(Shell.completions(for: "view ", state: state) == ["view main", "view session", "view training", "view replay", "view help", "view analysis", "view explain"])
+        #expect(Shell.completions(for: "view t", state: state) == ["view training", "view trajectory"])
+        #expect(Shell.completions(for: "view ", state: state) == [
+            "view main", "view session", "view training", "view replay", "view help", "view analysis", "view explain", "view trajectory",
+        ])
         #expect(Shell.completions(for: "exclude o", state: state) == ["exclude on", "exclude off"])
         #expect(Shell.completions(for: "help st", state: state) == ["help step"])
         #expect(Shell.completions(for: "layer ", state: state) == ["layer 1"])

@@ -188,14 +188,14 @@ import Testing
         #expect(state.screen.contains("6 units"))
         state.commands("layer 3")
         #expect(state.notice?.text == "layer needs a number from 1 to 2")
-        // In the hidden-state pane ← and → choose the layer.
+        // In the hidden-state pane PgUp and PgDn choose the layer (the arrows move the unit cursor).
         state.keys(.tab, .tab, .tab)
         #expect(state.focus == .hidden)
-        state.keys(.left)
+        state.keys(.pageUp)
         #expect(state.layer == 0)
-        state.keys(.left)
+        state.keys(.pageUp)
         #expect(state.layer == 0)
-        state.keys(.right, .right)
+        state.keys(.pageDown, .pageDown)
         #expect(state.layer == 1)
         assertSnapshot(state.screen, named: "App.main.layer2.80x24")
     }

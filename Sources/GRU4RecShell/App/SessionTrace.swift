@@ -15,6 +15,8 @@ public struct SessionStep: Equatable, Sendable {
     public var resetGate: [[Float]]
     /// Update-gate activations z of the click's step, per layer.
     public var updateGate: [[Float]]
+    /// Δh: what the click changed in each unit, per layer (`LiveStep.change`).
+    public var change: [[Float]]
     /// ‖h‖ after the click, per layer.
     public var hiddenNorm: [Double]
     /// ‖h − h_before‖: how far the click moved the state, per layer (the
@@ -34,6 +36,10 @@ public struct SessionTrace: Equatable, Sendable {
     public internal(set) var previousScores: [Float] = []
     /// log(sum(exp(scores))): softmax probabilities are exp(score - logSumExp).
     public internal(set) var logSumExp: Double = 0
+    /// Per layer: the 98th percentile of |h| over every unit after every
+    /// click so far (0 before the first click), the bound of `scale auto`.
+    /// Kept here, updated once per click, so that frames do not recompute it.
+    public internal(set) var robustBound: [Double] = []
 
     public init() {}
 
@@ -58,6 +64,16 @@ public struct SessionTrace: Equatable, Sendable {
         }
     }
 
+    /// The `q` quantile (0...1) of `values` by the nearest-rank rule: the
+    /// smallest value with at least a fraction `q` of them at or below it
+    /// (0 for no values; NaN values are left out).
+    static func percentile(_ q: Double, of values: [Double]) -> Double {
+        let sorted = values.filter { !$0.isNaN }.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((q * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count, max(1, rank)) - 1]
+    }
+
     /// log(sum(exp(s))) computed stably.
     static func logSumExp(_ scores: [Float]) -> Double {
         guard let m = scores.max() else { return 0 }
@@ -70,22 +86,14 @@ public struct SessionTrace: Equatable, Sendable {
     /// Records one fed step: the rank the item had before, the new state and scores.
     mutating func record(_ step: LiveStep, scoresAfter: [Float]) {
         let rank = steps.isEmpty ? nil : Self.rank(of: step.item, in: scores)
-        var norms: [Double] = [], changes: [Double] = []
-        for (l, h) in step.hidden.enumerated() {
-            var squares = 0.0, changeSquares = 0.0
-            let before = steps.last?.hidden[l]
-            for (u, v) in h.enumerated() {
-                let x = Double(v)
-                squares += x * x
-                let d = x - Double(before?[u] ?? 0)
-                changeSquares += d * d
-            }
-            norms.append(squares.squareRoot())
-            changes.append(changeSquares.squareRoot())
-        }
+        let norm = { (v: [Float]) in v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
         steps.append(SessionStep(
             item: step.item, rankBefore: rank, hidden: step.hidden, resetGate: step.resetGate,
-            updateGate: step.updateGate, hiddenNorm: norms, changeNorm: changes))
+            updateGate: step.updateGate, change: step.change, hiddenNorm: step.hidden.map(norm),
+            changeNorm: step.change.map(norm)))
+        robustBound = step.hidden.indices.map { l in
+            Self.percentile(0.98, of: steps.flatMap { $0.hidden[l].map { abs(Double($0)) } })
+        }
         previousScores = steps.count > 1 ? scores : []
         scores = scoresAfter
         logSumExp = Self.logSumExp(scoresAfter)

@@ -67,7 +67,14 @@ struct ShellLayout {
             } else {
                 let cols = body.split(.horizontal, [side(32, 0.22), .fill, side(43, 0.33)])
                 let middle = cols[1].split(.vertical, [.fill, .fixed(suggestionsHeight)])
-                panes = [(.catalog, cols[0]), (.session, middle[0]), (.suggestions, middle[1]), (.hidden, cols[2])]
+                panes = [(.catalog, cols[0]), (.session, middle[0]), (.suggestions, middle[1])]
+                if wide {
+                    // The hidden-state column shares its height with the trajectory.
+                    let right = cols[2].split(.vertical, [.fraction(0.5), .fill])
+                    panes += [(.hidden, right[0]), (.trajectory, right[1])]
+                } else {
+                    panes.append((.hidden, cols[2]))
+                }
             }
         case .replay:
             if compact {
@@ -78,8 +85,15 @@ struct ShellLayout {
             } else {
                 let cols = body.split(.horizontal, [side(36, 0.24), .fill, side(43, 0.33)])
                 let left = cols[0].split(.vertical, [.fill, .fraction(0.45)])
-                let right = cols[2].split(.vertical, [.fixed(11), .fill])
-                panes = [(.replay, left[0]), (.worst, left[1]), (.suggestions, cols[1]), (.hidden, right[1]), (.metrics, right[0])]
+                if wide {
+                    // Beside the replayed clicks: the state and, below it, the trajectory over them.
+                    let right = cols[2].split(.vertical, [.fixed(11), .fraction(0.5), .fill])
+                    panes = [(.replay, left[0]), (.worst, left[1]), (.suggestions, cols[1]), (.hidden, right[1]),
+                             (.trajectory, right[2]), (.metrics, right[0])]
+                } else {
+                    let right = cols[2].split(.vertical, [.fixed(11), .fill])
+                    panes = [(.replay, left[0]), (.worst, left[1]), (.suggestions, cols[1]), (.hidden, right[1]), (.metrics, right[0])]
+                }
             }
         case .training:
             let cols = body.split(.horizontal, [.fill, compact ? .fixed(30) : side(46, 0.3)])
@@ -100,6 +114,10 @@ struct ShellLayout {
             }
         case .analysis:
             panes = [(.analysis, body)]
+        case .trajectory:
+            let cols = body.split(.horizontal, [.fill, compact ? .fixed(24) : side(43, 0.3)])
+            let right = cols[1].split(.vertical, [.fill, compact ? .fraction(0.4) : .fraction(0.35)])
+            panes = [(.trajectory, cols[0]), (.hidden, right[0]), (.changes, right[1])]
         }
         self.panes = panes
         self.charts = charts
@@ -118,7 +136,7 @@ struct ShellLayout {
     static func headerRows(of pane: Pane) -> Int {
         switch pane {
         case .catalog, .replay: return 2
-        case .session, .suggestions, .similar, .worst: return 1
+        case .session, .suggestions, .similar, .worst, .changes: return 1
         default: return 0
         }
     }
@@ -137,12 +155,15 @@ struct ShellLayout {
     }
 
     /// The tab bar's labels and their column ranges.
-    /// Below this width the tabs drop their padding, so that all six and the settings fit.
+    /// Below this width the tabs drop their padding, so that all seven and the settings fit.
     static let roomyTabsWidth = 140
+
+    /// Below this width the tab bar leaves out the " gru4rec" name, so that all seven tabs fit.
+    static let namedTabBarWidth = 90
 
     func tabs() -> [(view: ShellView, label: String, x: Int)] {
         let roomy = tabBar.width >= Self.roomyTabsWidth
-        var x = 10  // after " gru4rec "
+        var x = tabBar.width >= Self.namedTabBarWidth ? 10 : 1  // after " gru4rec "
         var out: [(ShellView, String, Int)] = []
         for (k, v) in ShellView.allCases.enumerated() {
             let label = roomy ? " F\(k + 1) \(v.title) " : "F\(k + 1) \(v.title)"

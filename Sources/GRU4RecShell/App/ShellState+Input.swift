@@ -40,6 +40,8 @@ extension ShellState {
         case .function(6):
             showView(.explain)
             return []
+        case .function(7):
+            return execute(.trajectory(nil))
         case .character("/"):
             guard view == .main || view == .help else { return [] }
             showView(.main)
@@ -50,6 +52,9 @@ extension ShellState {
             if view == .help { showView(viewBeforeHelp) } else if !catalogFilter.isEmpty, focus == .catalog {
                 catalogFilter = ""
                 refreshCatalog()
+            } else if inspection.unit != nil, [.hidden, .trajectory, .changes].contains(focus) {
+                inspection.unit = nil
+                inform("unit cursor cleared")
             } else {
                 notice = nil
             }

@@ -13,6 +13,8 @@ extension ShellState {
         redoSessions = []
         movementBaseline = nil
         layer = 0
+        inspection.unit = nil
+        inspection.clicksBack = 0
         replay = ReplayState(speedMilliseconds: replay.speedMilliseconds)
         sessions = nil
         clearExplanation()

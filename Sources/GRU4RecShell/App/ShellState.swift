@@ -14,6 +14,8 @@ public enum ShellView: String, CaseIterable, Sendable {
     case analysis
     /// Why a suggestion: score split, influence of every click, neighbours.
     case explain
+    /// Units x clicks: how every unit of a layer moved over the session (F7).
+    case trajectory
 
     /// The tab label.
     var title: String {
@@ -24,6 +26,7 @@ public enum ShellView: String, CaseIterable, Sendable {
         case .help: return "Help"
         case .analysis: return "Analysis"
         case .explain: return "Explain"
+        case .trajectory: return "Trajectory"
         }
     }
 
@@ -36,12 +39,13 @@ public enum ShellView: String, CaseIterable, Sendable {
         case "help": return .help
         case "explain": return .explain
         case "analysis": return .analysis
+        case "trajectory", "units": return .trajectory
         default: return nil
         }
     }
 
     /// The names `view` accepts, for completion and hints.
-    static let names = ["main", "session", "training", "replay", "help", "analysis", "explain"]
+    static let names = ["main", "session", "training", "replay", "help", "analysis", "explain", "trajectory"]
 }
 
 /// A focusable part of a view.
@@ -52,6 +56,10 @@ public enum Pane: String, CaseIterable, Sendable {
     case worst
     /// The Analysis view's bar charts.
     case analysis
+    /// Units x clicks of h, z, r or Δh (the Trajectory view; beside the heat map from 200x60).
+    case trajectory
+    /// The units the last click changed most, by |Δh|.
+    case changes
 }
 
 /// The one-line message under the panes: an error with a hint, or information.
@@ -196,6 +204,8 @@ public struct ShellState {
     public internal(set) var excludeSessionItems = false
     /// The GRU layer the hidden-state pane shows (0-based).
     public internal(set) var layer = 0
+    /// The unit cursor, the colour scale and the trajectory's quantity.
+    public internal(set) var inspection = UnitInspection()
 
     // MARK: Replay
     /// The replay of a real session and its running metrics.

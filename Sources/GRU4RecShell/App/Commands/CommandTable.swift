@@ -75,10 +75,34 @@ enum CommandTable {
         }, complete: { typed, state in
             prefixed((1...max(1, state.loaded?.model.layers.count ?? 1)).map(String.init), typed)
         }),
-        CommandSpec("view", "<name>", "main/session, training, replay, help", parse: { argument, _ in
+        CommandSpec("unit", "<n>|off", "cursor on unit n (from 0): h, z, r, Δh, its path", parse: { argument, state in
+            guard state.directory != nil else { return .failure(noModel) }
+            switch argument.lowercased() {
+            case "off", "none", "clear": return .success(.unit(nil))
+            default: return Int(argument).map { .success(.unit($0)) } ?? .failure(unitFailure(state))
+            }
+        }, complete: { typed, _ in prefixed(["off"], typed) }),
+        CommandSpec("scale", "auto|fixed", "h and Δh colours: ±98th pct of |h|, or -1..1", parse: { argument, _ in
+            guard let scale = UnitInspection.Scale(rawValue: argument.lowercased()) else {
+                return .failure(ShellFailure(
+                    "scale needs auto or fixed",
+                    hint: "auto: ± the 98th percentile of |h| over the session; fixed: -1 to 1"))
+            }
+            return .success(.scale(scale))
+        }, complete: { typed, _ in prefixed(UnitInspection.Scale.allCases.map(\.rawValue), typed) }),
+        CommandSpec("trajectory", "[h|z|r|dh]", "units x clicks of h, a gate or Δh (F7)", parse: { argument, _ in
+            let word = argument.lowercased()
+            if word.isEmpty { return .success(.trajectory(nil)) }
+            guard let quantity = UnitInspection.Quantity(rawValue: word == "Δh" ? "dh" : word) else {
+                return .failure(ShellFailure(
+                    "trajectory needs h, z, r or dh", hint: "h: the state; z, r: the update and reset gates; dh: the change"))
+            }
+            return .success(.trajectory(quantity))
+        }, complete: { typed, _ in prefixed(UnitInspection.Quantity.allCases.map(\.rawValue), typed) }),
+        CommandSpec("view", "<name>", "session, training, replay, help, trajectory…", parse: { argument, _ in
             guard let view = ShellView.named(argument) else {
                 let guess = closestMatch(argument, in: ShellView.names).map { "; did you mean '\($0)'?" } ?? ""
-                return .failure(ShellFailure("unknown view '\(argument)'\(guess)", hint: "views: main (or session), training, replay, help"))
+                return .failure(ShellFailure("unknown view '\(argument)'\(guess)", hint: "views: " + ShellView.names.joined(separator: ", ")))
             }
             return .success(.view(view))
         }, complete: { typed, _ in prefixed(ShellView.names, typed) }),
@@ -193,6 +217,12 @@ enum CommandTable {
     static func layerFailure(_ state: ShellState) -> ShellFailure {
         let layers = state.loaded?.model.layers.count ?? 1
         return ShellFailure("layer needs a number from 1 to \(layers)", hint: layers == 1 ? "this model has one layer" : nil)
+    }
+
+    static func unitFailure(_ state: ShellState) -> ShellFailure {
+        let units = state.loaded.map { $0.model.layers[min(state.layer, $0.model.layers.count - 1)] } ?? 1
+        return ShellFailure("unit needs a number from 0 to \(units - 1), or off",
+                            hint: "units are numbered from 0 in layer \(state.layer + 1); unit off clears the cursor")
     }
 
     /// `replay filter <condition>|off` and `replay sort mrr|step <n>`; `nil` for other arguments.

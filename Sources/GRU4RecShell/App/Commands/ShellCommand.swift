@@ -22,6 +22,12 @@ public enum ShellCommand: Equatable, Sendable {
     case find(String)
     /// Show GRU layer `n` (1-based).
     case layer(Int)
+    /// Put the heat map's cursor on unit `n` (0-based); `nil` clears it.
+    case unit(Int?)
+    /// The colour scale of h and Δh.
+    case scale(UnitInspection.Scale)
+    /// Open the Trajectory view, showing this quantity (`nil`: the one shown last).
+    case trajectory(UnitInspection.Quantity?)
     case view(ShellView)
     /// Replay a real session from the sessions file.
     case replay(ReplayTarget)

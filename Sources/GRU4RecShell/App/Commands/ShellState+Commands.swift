@@ -29,6 +29,9 @@ extension ShellState {
         case .exclude(let on): setExclude(on)
         case .find(let text): find(text)
         case .layer(let n): setLayer(n)
+        case .unit(let n): setUnit(n)
+        case .scale(let scale): setScale(scale)
+        case .trajectory(let quantity): openTrajectory(quantity)
         case .view(let view): showView(view)
         case .replay(let target): return startReplay(target)
         case .step: return step()
@@ -213,8 +216,7 @@ extension ShellState {
             fail(CommandTable.layerFailure(self))
             return
         }
-        layer = n - 1
-        inform("showing layer \(n) of \(layers)")
+        showLayer(n - 1)
     }
 
     private mutating func help(_ topic: String?) {

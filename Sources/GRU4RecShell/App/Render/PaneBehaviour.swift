@@ -36,6 +36,8 @@ extension Pane {
         case .similar: return SimilarPane.self
         case .worst: return WorstSessionsPane.self
         case .analysis: return AnalysisView.self
+        case .trajectory: return TrajectoryPane.self
+        case .changes: return MostChangedPane.self
         }
     }
 }

@@ -55,16 +55,20 @@ extension Shell {
     static func drawTabBar(_ state: ShellState, _ layout: ShellLayout, into buffer: inout ScreenBuffer) {
         let bar = layout.tabBar
         buffer.fill(bar, style: Theme.tabBar)
-        buffer.put(" gru4rec", x: bar.x, y: bar.y, style: Theme.tabBar.bolded)
+        if bar.width >= ShellLayout.namedTabBarWidth { buffer.put(" gru4rec", x: bar.x, y: bar.y, style: Theme.tabBar.bolded) }
         for tab in layout.tabs() {
             buffer.put(tab.label, x: bar.x + tab.x, y: bar.y, style: tab.view == state.view ? Theme.activeTab : Theme.tabBar)
         }
-        var settings = "top \(state.topK) · exclude \(state.excludeSessionItems ? "on" : "off")"
-        if let layers = state.loaded?.model.layers.count { settings += " · layer \(state.layer + 1)/\(layers)" }
-        if state.replay.playing { settings = "▶ playing · " + settings }
+        let exclude = state.excludeSessionItems ? "on" : "off"
+        let layers = state.loaded?.model.layers.count
+        let playing = state.replay.playing ? "▶ playing · " : ""
+        let long = "top \(state.topK) · exclude \(exclude)" + (layers.map { " · layer \(state.layer + 1)/\($0)" } ?? "")
+        let short = "top \(state.topK) · excl \(exclude)" + (layers.map { " · L\(state.layer + 1)/\($0)" } ?? "")
         let end = (layout.tabs().last.map { $0.x + $0.label.count } ?? 0) + 2
-        let w = DisplayWidth.of(settings)
-        if bar.width - end > w + 1 { buffer.put(settings, x: bar.maxX - w - 1, y: bar.y, style: Theme.tabBar) }
+        // The longest form that leaves a space on both sides.
+        if let settings = [playing + long, playing + short, short].first(where: { bar.width - end > DisplayWidth.of($0) + 1 }) {
+            buffer.put(settings, x: bar.maxX - DisplayWidth.of(settings) - 1, y: bar.y, style: Theme.tabBar)
+        }
     }
 
     static func drawMessageLine(_ state: ShellState, in rect: Rect, into buffer: inout ScreenBuffer) {
