@@ -120,6 +120,29 @@ import Testing
         #expect(state.screen.contains("+1 fixed"))
     }
 
+    @Test func theAutoBoundAndTheRankingFollowEveryEditOfTheSession() {
+        var state = Self.state(layers: [8, 6])
+        func bruteForceBound(_ l: Int) -> Double {
+            let values = state.trace.steps.flatMap { $0.hidden[l].map { abs(Double($0)) } }.sorted()
+            return values[Int((0.98 * Double(values.count)).rounded(.up)) - 1]
+        }
+        func bruteForceRanking(_ l: Int) -> [Int] {
+            guard let last = state.trace.steps.last else { return [] }
+            return (0..<last.change[l].count).sorted {
+                abs(last.change[l][$0]) != abs(last.change[l][$1]) ? abs(last.change[l][$0]) > abs(last.change[l][$1]) : $0 < $1
+            }
+        }
+        for edit in ["click Teapot", "click Yoga mat", "undo", "remove 2", "redo", "reset", "click Towel"] {
+            state.commands(edit)
+            let empty = state.trace.steps.isEmpty
+            #expect(state.trace.robustBound == (empty ? [] : [bruteForceBound(0), bruteForceBound(1)]), "after \(edit)")
+            #expect(state.trace.changeRanking == (empty ? [] : [bruteForceRanking(0), bruteForceRanking(1)]), "after \(edit)")
+        }
+        state.commands("reset")
+        #expect(state.trace.robustBound.isEmpty)
+        #expect(state.trace.scaleBound(.auto, layer: 0) == 1, "no clicks: the auto scale falls back to 1")
+    }
+
     @Test func trajectoryCommandAndF7OpenTheViewWithTheChosenQuantity() {
         var state = Self.state()
         state.commands("trajectory z")
@@ -213,6 +236,19 @@ import Testing
         #expect(HeatMap.cell(for: -0.5, width: 2, mode: .none).text == "▒-")
         #expect(HeatMap.cell(for: 0.5, width: 2, mode: .none).text == "▒+")
         #expect(HeatMap.cell(for: 0.5, width: 2, mode: .none, scale: .sequential).text == "▒▒")
+    }
+
+    @Test func in256ColoursGatesAreGreenAndHIsBlueToRed() throws {
+        var state = ShellState(model: AppFixture.loaded().0, width: 120, height: 40, colorMode: .twoFiftySix)
+        state.commands("click Red mug", "click Blue mug")
+        let screen = Shell.render(state, width: 120, height: 40)
+        let lines = screen.lines
+        let x = 120 - 43 + 1  // the Hidden-state pane's interior
+        let hRow = try #require(lines.firstIndex { $0.contains("h state") }) + 1
+        let zRow = try #require(lines.firstIndex { $0.contains("z update gate") }) + 1
+        let last = try #require(state.trace.steps.last)
+        #expect(screen[x, hRow].style.bg == HeatMap.paletteColor(for: Double(last.hidden[0][0])))
+        #expect(screen[x, zRow].style.bg == HeatMap.sequentialColor(for: Double(last.updateGate[0][0])))
     }
 
     @Test func scriptModeRunsTheNewCommands() {

@@ -40,6 +40,12 @@ public struct SessionTrace: Equatable, Sendable {
     /// click so far (0 before the first click), the bound of `scale auto`.
     /// Kept here, updated once per click, so that frames do not recompute it.
     public internal(set) var robustBound: [Double] = []
+    /// Per layer: the units ordered by |Δh| of the last click, largest
+    /// first (ties: lower index first); empty before the first click.
+    public internal(set) var changeRanking: [[Int]] = []
+    /// Per layer: every |h| so far, ascending (merged click by click), from
+    /// which `robustBound` is read.
+    private var sortedMagnitudes: [[Double]] = []
 
     public init() {}
 
@@ -64,14 +70,26 @@ public struct SessionTrace: Equatable, Sendable {
         }
     }
 
-    /// The `q` quantile (0...1) of `values` by the nearest-rank rule: the
-    /// smallest value with at least a fraction `q` of them at or below it
-    /// (0 for no values; NaN values are left out).
-    static func percentile(_ q: Double, of values: [Double]) -> Double {
-        let sorted = values.filter { !$0.isNaN }.sorted()
+    /// The `q` quantile (0...1) of `sorted` (ascending, no NaN) by the
+    /// nearest-rank rule: the smallest value with at least a fraction `q` of
+    /// them at or below it (0 for no values).
+    static func percentile(_ q: Double, ofSorted sorted: [Double]) -> Double {
         guard !sorted.isEmpty else { return 0 }
         let rank = Int((q * Double(sorted.count)).rounded(.up))
         return sorted[min(sorted.count, max(1, rank)) - 1]
+    }
+
+    /// Two ascending arrays as one ascending array.
+    static func merge(_ a: [Double], _ b: [Double]) -> [Double] {
+        var out: [Double] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            if a[i] <= b[j] { out.append(a[i]); i += 1 } else { out.append(b[j]); j += 1 }
+        }
+        out += a[i...]
+        out += b[j...]
+        return out
     }
 
     /// log(sum(exp(s))) computed stably.
@@ -91,8 +109,13 @@ public struct SessionTrace: Equatable, Sendable {
             item: step.item, rankBefore: rank, hidden: step.hidden, resetGate: step.resetGate,
             updateGate: step.updateGate, change: step.change, hiddenNorm: step.hidden.map(norm),
             changeNorm: step.change.map(norm)))
-        robustBound = step.hidden.indices.map { l in
-            Self.percentile(0.98, of: steps.flatMap { $0.hidden[l].map { abs(Double($0)) } })
+        if sortedMagnitudes.count != step.hidden.count { sortedMagnitudes = Array(repeating: [], count: step.hidden.count) }
+        for (l, h) in step.hidden.enumerated() {
+            sortedMagnitudes[l] = Self.merge(sortedMagnitudes[l], h.compactMap { $0.isNaN ? nil : abs(Double($0)) }.sorted())
+        }
+        robustBound = sortedMagnitudes.map { Self.percentile(0.98, ofSorted: $0) }
+        changeRanking = step.change.map { change in
+            change.indices.sorted { abs(change[$0]) != abs(change[$1]) ? abs(change[$0]) > abs(change[$1]) : $0 < $1 }
         }
         previousScores = steps.count > 1 ? scores : []
         scores = scoresAfter

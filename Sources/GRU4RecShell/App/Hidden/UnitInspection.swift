@@ -77,9 +77,7 @@ extension SessionTrace {
     /// The units of `layer` ordered by how much the last click changed them
     /// (|Δh|, largest first; ties: lower index first), with their Δh.
     func mostChanged(layer: Int) -> [(unit: Int, change: Double)] {
-        guard let last = steps.last, layer >= 0, layer < last.change.count else { return [] }
-        return last.change[layer].enumerated()
-            .map { (unit: $0.offset, change: Double($0.element)) }
-            .sorted { abs($0.change) != abs($1.change) ? abs($0.change) > abs($1.change) : $0.unit < $1.unit }
+        guard let last = steps.last, layer >= 0, layer < last.change.count, layer < changeRanking.count else { return [] }
+        return changeRanking[layer].map { (unit: $0, change: Double(last.change[layer][$0])) }
     }
 }
