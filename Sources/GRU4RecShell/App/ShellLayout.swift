@@ -7,7 +7,9 @@
 /// least 120x40 get the full arrangement, down to 80x24 a compact one, and
 /// below that only a "terminal too small" message. From 200x60 (`isWide`)
 /// the side columns grow with the screen too, so that every pane shares
-/// the extra room (wider names, a larger heat map), not the middle alone.
+/// the extra room (wider names, a larger heat map), not the middle alone,
+/// and the hidden-state column of the Session and Replay views holds the
+/// trajectory below the heat maps.
 struct ShellLayout {
     static let minimumWidth = 80, minimumHeight = 24
     static let fullWidth = 120, fullHeight = 40

@@ -75,14 +75,14 @@ enum CommandTable {
         }, complete: { typed, state in
             prefixed((1...max(1, state.loaded?.model.layers.count ?? 1)).map(String.init), typed)
         }),
-        CommandSpec("unit", "<n>|off", "cursor on unit n (from 0): h, z, r, Δh, its path", parse: { argument, state in
+        CommandSpec("unit", "<n>|off", "unit cursor (from 0): h, z, r, Δh, path", parse: { argument, state in
             guard state.directory != nil else { return .failure(noModel) }
             switch argument.lowercased() {
             case "off", "none", "clear": return .success(.unit(nil))
             default: return Int(argument).map { .success(.unit($0)) } ?? .failure(unitFailure(state))
             }
         }, complete: { typed, _ in prefixed(["off"], typed) }),
-        CommandSpec("scale", "auto|fixed", "h and Δh colours: ±98th pct of |h|, or -1..1", parse: { argument, _ in
+        CommandSpec("scale", "auto|fixed", "h/Δh colours: ±p98 of |h|, or ±1", parse: { argument, _ in
             guard let scale = UnitInspection.Scale(rawValue: argument.lowercased()) else {
                 return .failure(ShellFailure(
                     "scale needs auto or fixed",
@@ -99,7 +99,7 @@ enum CommandTable {
             }
             return .success(.trajectory(quantity))
         }, complete: { typed, _ in prefixed(UnitInspection.Quantity.allCases.map(\.rawValue), typed) }),
-        CommandSpec("view", "<name>", "session, training, replay, help, trajectory…", parse: { argument, _ in
+        CommandSpec("view", "<name>", "switch view (Tab lists them)", parse: { argument, _ in
             guard let view = ShellView.named(argument) else {
                 let guess = closestMatch(argument, in: ShellView.names).map { "; did you mean '\($0)'?" } ?? ""
                 return .failure(ShellFailure("unknown view '\(argument)'\(guess)", hint: "views: " + ShellView.names.joined(separator: ", ")))
