@@ -332,3 +332,17 @@ size_t g4r_screen_topk(const signed char *q, size_t G, const float *scale, const
     *ncand = ok ? a.nc : cap + 1;
     return a.c;
 }
+
+/* ---- The floor ---------------------------------------------------------------------
+   The sum of n floats in 16 running sums (vectorised): a streaming read, for measuring
+   the memory bandwidth a full scoring pass gets (`gru4rec bench`). */
+float g4r_stream_sum(const float *p, size_t n) {
+    float acc[16] = {0};
+    size_t j = 0;
+    for (; j + 16 <= n; j += 16)
+        for (int l = 0; l < 16; l++) acc[l] += p[j + l];
+    float s = 0;
+    for (; j < n; j++) s += p[j];
+    for (int l = 0; l < 16; l++) s += acc[l];
+    return s;
+}

@@ -42,7 +42,7 @@ struct ScreenedScorerTests {
           arguments: [37, 64, 100])
     func liveSessionsMatchFullScoring(hidden: Int) throws {
         let m = try Self.model(items: 20_011, hidden: hidden)
-        let scorer = try #require(ScreenedScorer(model: m))
+        let scorer = try #require(ScreenedScorer(model: m, anyCPU: true))
         let screened = LiveSession(model: m, scorer: scorer), full = LiveSession(model: m)
         var rng = SeededGenerator(seed: 7)
         for click in 0..<24 {
@@ -62,7 +62,7 @@ struct ScreenedScorerTests {
     @Test("it screens: a few hundred of 20,011 items are re-scored, and the bound holds for every item")
     func screensAndBoundHolds() throws {
         let m = try Self.model(items: 20_011, hidden: 100)
-        let scorer = try #require(ScreenedScorer(model: m))
+        let scorer = try #require(ScreenedScorer(model: m, anyCPU: true))
         var rng = SeededGenerator(seed: 11)
         for _ in 0..<5 {
             let h = Self.randomHidden(100, &rng)
@@ -88,7 +88,7 @@ struct ScreenedScorerTests {
             if i % 3 == 1 { wy[i * hidden + i % hidden] = wy[i * hidden + i % hidden].nextUp }
             by[i] = i % 5 == 0 ? 0.125 : 0
         }
-        let scorer = try #require(ScreenedScorer(model: m))
+        let scorer = try #require(ScreenedScorer(model: m, anyCPU: true))
         for level: Int32 in [0, 1, 2] {
             scorer.level = level
             for _ in 0..<6 {
@@ -105,7 +105,7 @@ struct ScreenedScorerTests {
     @Test("all scan variants agree on random data; k beyond the catalog, k = 0, everything excluded")
     func variantsAndEdges() throws {
         let m = try Self.model(items: 1_000, hidden: 9)
-        let scorer = try #require(ScreenedScorer(model: m))
+        let scorer = try #require(ScreenedScorer(model: m, anyCPU: true))
         var rng = SeededGenerator(seed: 2)
         let h = Self.randomHidden(9, &rng)
         let call = { (k: Int, ex: Set<Int>) in h.withUnsafeBufferPointer { scorer.topK(hidden: $0.baseAddress!, k: k, excluding: ex) } }
@@ -119,7 +119,7 @@ struct ScreenedScorerTests {
         #expect(call(2_000, [3]).map { Self.same($0, Self.fullTopK(m, h, k: 2_000, excluding: [3])) } == true)
         #expect(call(5, Set(0..<1_000))?.isEmpty == true)
         // K beyond what is screened (in a catalog larger than it): the caller is told to score everything.
-        let big = try #require(ScreenedScorer(model: try Self.model(items: 5_000, hidden: 9)))
+        let big = try #require(ScreenedScorer(model: try Self.model(items: 5_000, hidden: 9), anyCPU: true))
         #expect(h.withUnsafeBufferPointer { big.topK(hidden: $0.baseAddress!, k: ScreenedScorer.maximumK + 1) } == nil)
         #expect(h.withUnsafeBufferPointer { big.topK(hidden: $0.baseAddress!, k: ScreenedScorer.maximumK) }?.count == ScreenedScorer.maximumK)
     }
@@ -136,7 +136,7 @@ struct ScreenedScorerTests {
             wy[13 * hidden + j] = j == 3 ? 3e38 : 1e-3           // overflows to an infinite score
         }
         by[12] = 2
-        let scorer = try #require(ScreenedScorer(model: m))
+        let scorer = try #require(ScreenedScorer(model: m, anyCPU: true))
         var rng = SeededGenerator(seed: 4)
         for _ in 0..<8 {
             let h = Self.randomHidden(hidden, &rng)
@@ -152,7 +152,7 @@ struct ScreenedScorerTests {
         // A NaN weight: the scorer declines (its exact score is NaN), and the live session's
         // answer is the full pass's.
         wy[20 * hidden + 1] = .nan
-        let nanScorer = try #require(ScreenedScorer(model: m))
+        let nanScorer = try #require(ScreenedScorer(model: m, anyCPU: true))
         let live = LiveSession(model: m, scorer: nanScorer), plain = LiveSession(model: m)
         for item in [5, 9, 300] { live.feed(item); plain.feed(item) }
         #expect(Self.same(live.topK(10), plain.topK(10)))

@@ -83,6 +83,8 @@ size_t g4r_screen_topk(const signed char *q, size_t G, const float *scale, const
                        const float *by, size_t n, size_t b0, size_t b1, const unsigned char *hu, float hs,
                        float c1, float c2, float c3, int level, size_t k, float *heap, int *cand, float *cupper, size_t cap,
                        size_t *ncand);
+/* The sum of n floats (16 running sums): a streaming read, to measure memory bandwidth. */
+float g4r_stream_sum(const float *p, size_t n);
 /* The screening variant this CPU runs (2: AVX-512 VNNI, 1: AVX2, 0: portable). */
 int g4r_screen_level(void);
 #endif

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKernels
 import Foundation
 import GRU4Rec
 import GRU4RecShell
@@ -303,12 +304,14 @@ struct Bench: ParsableCommand {
         // Parameters, Adagrad accumulators and momentum: three tables of the parameters' size.
         let parameterMB = Double(model.parameters.count * 4) / 1e6
         let dataMB = Double(train.eventCount * (4 + 8) + test.eventCount * (4 + 8)) / 1e6
-        report["training_events_per_s"] = ["median": rate.median, "min": rate.min, "max": rate.max]
-        report["training_peak_rss_mb"] = peakMB
         report["parameters_mb"] = parameterMB
-        say(String(format: "training (XE, %d mini-batches x %d runs): %.0f events/s [%.0f, %.0f]", steps, repeats, rate.median, rate.min, rate.max))
-        say(String(format: "peak memory after training: %.0f MB (parameters %.0f MB; with Adagrad and momentum state %.0f MB; data %.0f MB)",
-                   peakMB, parameterMB, 3 * parameterMB, dataMB))
+        if !interactiveOnly {
+            report["training_events_per_s"] = ["median": rate.median, "min": rate.min, "max": rate.max]
+            report["training_peak_rss_mb"] = peakMB
+            say(String(format: "training (XE, %d mini-batches x %d runs): %.0f events/s [%.0f, %.0f]", steps, repeats, rate.median, rate.min, rate.max))
+            say(String(format: "peak memory after training: %.0f MB (parameters %.0f MB; with Adagrad and momentum state %.0f MB; data %.0f MB)",
+                       peakMB, parameterMB, 3 * parameterMB, dataMB))
+        }
 
         var options = EvaluationOptions()
         options.cutoffs = [20]
@@ -334,6 +337,13 @@ struct Bench: ParsableCommand {
         report["shell_start_ms"] = startMs
         say(String(format: "model load (%.0f MB file): %.1f ms; shell state and first 120x40 frame: %.1f ms", Double(reloaded.parameters.count * 4) / 1e6, loadMs, startMs))
 
+        // The floor of a click: reading the output weights (both cores, a streaming read).
+        let wyBytes = Double(reloaded.itemCount * reloaded.outputSize * 4)
+        let readMs = streamReadMs(reloaded.parameters["Wy.weight"], count: reloaded.itemCount * reloaded.outputSize)
+        report["stream_read_wy_ms"] = readMs
+        report["memory_bandwidth_gb_per_s"] = wyBytes / readMs / 1e6
+        say(String(format: "memory bandwidth: a streaming read of Wy (%.0f MB, 2 threads) takes %.2f ms (median of 9): %.1f GB/s; the int8 copy is a quarter of it",
+                   wyBytes / 1e6, readMs, wyBytes / readMs / 1e6))
         let clicks = items >= 1_000_000 ? 300 : 2000
         let liveAll = liveLatency(reloaded, clicks: clicks)
         t0 = nowNanoseconds()
@@ -374,6 +384,29 @@ struct Bench: ParsableCommand {
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
         }
+    }
+
+    /// Median time (ms) of reading `count` floats once, in two halves on both threads
+    /// (a sum, so nothing is skipped): the memory bandwidth a full scoring pass gets.
+    func streamReadMs(_ p: UnsafePointer<Float>, count: Int) -> Double {
+        var times: [Double] = []
+        var sink: Float = 0
+        for _ in 0..<9 {
+            var sums: [Float] = [0, 0]
+            let t = nowNanoseconds()
+            sums.withUnsafeMutableBufferPointer { out in
+                let o = out.baseAddress!
+                Parallel.run { part in
+                    let r = Parallel.half(count, part: part, align: 16)
+                    o[part] = g4r_stream_sum(p + r.lowerBound, r.count)
+                }
+            }
+            times.append(Double(nowNanoseconds() - t) / 1e6)
+            sink += sums[0] + sums[1]
+        }
+        if sink.isNaN { print("", terminator: "") }
+        times.sort()
+        return times[times.count / 2]
     }
 
     /// Latency of explaining the top suggestion after a random 20-click session (p50, p99 in ms).
