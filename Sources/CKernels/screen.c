@@ -7,7 +7,7 @@
 
 /* Live scoring over the whole catalog (the shell's click, `recommend`, the server):
    the exact f32 score of an item, and the screening pass of ScreenedScorer.swift
-   (an int8 copy of the output weights scanned first, exact re-scoring of every item
+   (a 4-bit copy of the output weights scanned first, exact re-scoring of every item
    its error bound cannot rule out). */
 
 /* ---- Exact scores ----------------------------------------------------------------
@@ -103,12 +103,13 @@ void g4r_score_items(const float *wy, const float *by, size_t H, const float *h,
 }
 
 /* ---- The screening copy -----------------------------------------------------------
-   Row i of wy as int8: q_ij = round(w_ij / scale_i), scale_i = max_j |w_ij| / 127, in
-   blocks of 16 rows: the byte of (row 16b + r, column 4g + t) lies at
-   q[(b * G + g) * 64 + r * 4 + t] (G = ceil(H / 4) groups, padding zero), so that one
-   32-bit lane of a 16-lane vector sums four columns of one row. Per row: qsum_i = sum_j
-   q_ij, err_i >= ||w_i - scale_i q_i||_2 and wnorm_i >= ||w_i||_2 (both rounded up); a
-   row with a non-finite weight or bias gets scale 0 and err = wnorm = +inf (always
+   Row i of wy in 4 bits: q_ij = round(w_ij / scale_i) in -7...7, scale_i = max_j |w_ij| / 7,
+   stored as q_ij + 8 (1...15), in blocks of 16 rows of P = ceil(ceil(H / 4) / 2) 64-byte
+   pairs of column groups: byte (row 16b + r, pair p, t) at q[(b * P + p) * 64 + r * 4 + t]
+   holds column 8p + t in its low nibble and column 8p + 4 + t in its high one (padding
+   columns 8, i.e. q = 0), so that one 32-bit lane of a 16-lane vector sums four columns of
+   one row. Per row: err_i >= ||w_i - scale_i q_i||_2 and wnorm_i >= ||w_i||_2 (both rounded
+   up); a row with a non-finite weight or bias gets scale 0 and err = wnorm = +inf (always
    re-scored, never rules anything out). */
 
 static float round_up(double x) {
@@ -117,12 +118,12 @@ static float round_up(double x) {
 }
 
 void g4r_screen_build(const float *wy, const float *by, size_t n, size_t H, size_t r0, size_t r1,
-                      signed char *q, float *scale, int *qsum, float *err, float *wnorm) {
-    size_t G = (H + 3) / 4;
+                      unsigned char *q, float *scale, float *err, float *wnorm) {
+    size_t P = ((H + 3) / 4 + 1) / 2;
     for (size_t i = r0; i < r1; i++) {
-        signed char *blk = q + (i / 16) * G * 64 + (i % 16) * 4;
-        for (size_t g = 0; g < G; g++) __builtin_memset(blk + g * 64, 0, 4);
-        if (i >= n) { scale[i] = 0; qsum[i] = 0; err[i] = 0; wnorm[i] = 0; continue; }
+        unsigned char *blk = q + (i / 16) * P * 64 + (i % 16) * 4;
+        for (size_t p = 0; p < P; p++) __builtin_memset(blk + p * 64, 0x88, 4);
+        if (i >= n) { scale[i] = 0; err[i] = 0; wnorm[i] = 0; continue; }
         const float *w = wy + i * H;
         float m = 0;
         int finite = isfinite(by[i]);
@@ -132,34 +133,33 @@ void g4r_screen_build(const float *wy, const float *by, size_t n, size_t H, size
             m = a > m ? a : m;
             ww += (double)a * a;
         }
-        if (!finite || !isfinite(m) || !isfinite(ww)) { scale[i] = 0; qsum[i] = 0; err[i] = INFINITY; wnorm[i] = INFINITY; continue; }
-        float s = m / 127.0f;
+        if (!finite || !isfinite(m) || !isfinite(ww)) { scale[i] = 0; err[i] = INFINITY; wnorm[i] = INFINITY; continue; }
+        float s = m / 7.0f;
         if (s == 0 || s < FLT_MIN) {
             /* All zero (or too small for a scale): the residual is the row itself. */
-            scale[i] = 0; qsum[i] = 0; err[i] = round_up(sqrt(ww)); wnorm[i] = err[i];
+            scale[i] = 0; err[i] = round_up(sqrt(ww)); wnorm[i] = err[i];
             continue;
         }
         float inv = 1.0f / s;
-        int sum = 0;
         double rr = 0;
         for (size_t j = 0; j < H; j++) {
             /* Any rounding will do: the bound uses the residual of the value chosen. */
             float v = __builtin_rintf(w[j] * inv);
-            v = v > 127.0f ? 127.0f : (v < -127.0f ? -127.0f : v);
+            v = v > 7.0f ? 7.0f : (v < -7.0f ? -7.0f : v);
             int qi = (int)v;
-            blk[(j >> 2) * 64 + (j & 3)] = (signed char)qi;
-            sum += qi;
+            unsigned char *byte = blk + (j >> 3) * 64 + (j & 3);
+            *byte = (j & 4) ? (unsigned char)((*byte & 0x0F) | ((qi + 8) << 4)) : (unsigned char)((*byte & 0xF0) | (qi + 8));
             double r = (double)w[j] - (double)s * (double)qi;
             rr += r * r;
         }
-        scale[i] = s; qsum[i] = sum; err[i] = round_up(sqrt(rr)); wnorm[i] = round_up(sqrt(ww));
+        scale[i] = s; err[i] = round_up(sqrt(rr)); wnorm[i] = round_up(sqrt(ww));
     }
 }
 
 /* ---- The screening pass -----------------------------------------------------------
-   hu: h quantised, hu_j = round(h_j / hs) + 128 in 1...255 (G * 4 bytes, padding 128).
-   For item i: X = sum_j hu_j q_ij - 128 qsum_i (exactly sum_j hq_j q_ij, in integers),
-   A = by_i + (scale_i hs) X, bound = err_i c1 + wnorm_i c2 + (|by_i| + |A|) c3,
+   hq: h quantised, hq_j = round(h_j / hs) in -127...127 (P * 8 bytes, padding 0), hsum8 =
+   8 sum_j hq_j. For item i: X = sum_j (q_ij + 8) hq_j - hsum8 (exactly sum_j q_ij hq_j, in
+   integers), A = by_i + (scale_i hs) X, bound = err_i c1 + wnorm_i c2 + (|by_i| + |A|) c3,
    upper = A + bound, lower = A - bound. The caller's constants make the exact f32 score
    lie in [lower, upper] (ScreenedScorer.swift derives them).
    Keeps the k largest lower bounds (a min-heap, `heap`, returns its size) and lists as
@@ -214,23 +214,23 @@ static inline void bounds(int X, float scale, float hs, float by, float err, flo
     *lower = A - bd; *upper = A + bd;
 }
 
-static size_t scan_base(const signed char *q, size_t G, const float *scale, const int *qsum, const float *err, const float *wnorm,
-                        const float *by, size_t n, size_t b0, size_t b1, const unsigned char *hu, float hs,
+static size_t scan_base(const unsigned char *q, size_t P, const float *scale, const float *err, const float *wnorm,
+                        const float *by, size_t n, size_t b0, size_t b1, const signed char *hq, int hsum8, float hs,
                         float c1, float c2, float c3, screen_acc *a) {
     for (size_t b = b0; b < b1; b++) {
         int acc[16] = {0};
-        const signed char *blk = q + b * G * 64;
-        for (size_t g = 0; g < G; g++) {
-            const signed char *p = blk + g * 64;
-            const unsigned char *x = hu + g * 4;
+        const unsigned char *blk = q + b * P * 64;
+        for (size_t p = 0; p < P; p++) {
+            const unsigned char *v = blk + p * 64;
+            const signed char *x = hq + p * 8;
             for (int r = 0; r < 16; r++)
-                acc[r] += x[0] * p[r * 4] + x[1] * p[r * 4 + 1] + x[2] * p[r * 4 + 2] + x[3] * p[r * 4 + 3];
+                for (int t = 0; t < 4; t++) acc[r] += (v[r * 4 + t] & 15) * x[t] + (v[r * 4 + t] >> 4) * x[4 + t];
         }
         for (int r = 0; r < 16; r++) {
             size_t i = b * 16 + r;
             if (i >= n) break;
             float lower, upper;
-            bounds(acc[r] - 128 * qsum[i], scale[i], hs, by[i], err[i], wnorm[i], c1, c2, c3, &lower, &upper);
+            bounds(acc[r] - hsum8, scale[i], hs, by[i], err[i], wnorm[i], c1, c2, c3, &lower, &upper);
             if (!screen_item(a, (int)i, lower, upper)) return 0;
         }
     }
@@ -239,30 +239,26 @@ static size_t scan_base(const signed char *q, size_t G, const float *scale, cons
 
 #if defined(__x86_64__) && defined(__clang__)
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx512dq,avx2,fma")))
-static size_t scan_vnni(const signed char *q, size_t G, const float *scale, const int *qsum, const float *err, const float *wnorm,
-                        const float *by, size_t n, size_t b0, size_t b1, const unsigned char *hu, float hs,
+static size_t scan_vnni(const unsigned char *q, size_t P, const float *scale, const float *err, const float *wnorm,
+                        const float *by, size_t n, size_t b0, size_t b1, const signed char *hq, int hsum8, float hs,
                         float c1, float c2, float c3, screen_acc *a) {
     const __m512 hsv = _mm512_set1_ps(hs), c1v = _mm512_set1_ps(c1), c2v = _mm512_set1_ps(c2), c3v = _mm512_set1_ps(c3);
     const __m512 absmask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7fffffff));
+    const __m512i nibble = _mm512_set1_epi8(0x0F), correction = _mm512_set1_epi32(hsum8);
     for (size_t b = b0; b < b1; b++) {
-        const signed char *blk = q + b * G * 64;
+        const unsigned char *blk = q + b * P * 64;
         __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
-        size_t g = 0;
-        for (; g + 2 <= G; g += 2) {
+        for (size_t p = 0; p < P; p++) {
             int x0, x1;
-            __builtin_memcpy(&x0, hu + g * 4, 4);
-            __builtin_memcpy(&x1, hu + g * 4 + 4, 4);
-            acc0 = _mm512_dpbusd_epi32(acc0, _mm512_set1_epi32(x0), _mm512_loadu_si512(blk + g * 64));
-            acc1 = _mm512_dpbusd_epi32(acc1, _mm512_set1_epi32(x1), _mm512_loadu_si512(blk + g * 64 + 64));
-        }
-        if (g < G) {
-            int x0;
-            __builtin_memcpy(&x0, hu + g * 4, 4);
-            acc0 = _mm512_dpbusd_epi32(acc0, _mm512_set1_epi32(x0), _mm512_loadu_si512(blk + g * 64));
+            __builtin_memcpy(&x0, hq + p * 8, 4);
+            __builtin_memcpy(&x1, hq + p * 8 + 4, 4);
+            __m512i v = _mm512_loadu_si512(blk + p * 64);
+            acc0 = _mm512_dpbusd_epi32(acc0, _mm512_and_si512(v, nibble), _mm512_set1_epi32(x0));
+            acc1 = _mm512_dpbusd_epi32(acc1, _mm512_and_si512(_mm512_srli_epi16(v, 4), nibble), _mm512_set1_epi32(x1));
         }
         size_t i0 = b * 16;
         __mmask16 valid = n - i0 >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i0)) - 1);
-        __m512i X = _mm512_sub_epi32(_mm512_add_epi32(acc0, acc1), _mm512_slli_epi32(_mm512_loadu_si512(qsum + i0), 7));
+        __m512i X = _mm512_sub_epi32(_mm512_add_epi32(acc0, acc1), correction);
         __m512 byv = _mm512_maskz_loadu_ps(valid, by + i0);
         __m512 A = _mm512_add_ps(byv, _mm512_mul_ps(_mm512_mul_ps(_mm512_loadu_ps(scale + i0), hsv), _mm512_cvtepi32_ps(X)));
         __m512 bd = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(err + i0), c1v), _mm512_mul_ps(_mm512_loadu_ps(wnorm + i0), c2v)),
@@ -290,10 +286,10 @@ static size_t scan_vnni(const signed char *q, size_t G, const float *scale, cons
 }
 
 __attribute__((target("avx2,fma")))
-static size_t scan_avx2(const signed char *q, size_t G, const float *scale, const int *qsum, const float *err, const float *wnorm,
-                        const float *by, size_t n, size_t b0, size_t b1, const unsigned char *hu, float hs,
+static size_t scan_avx2(const unsigned char *q, size_t P, const float *scale, const float *err, const float *wnorm,
+                        const float *by, size_t n, size_t b0, size_t b1, const signed char *hq, int hsum8, float hs,
                         float c1, float c2, float c3, screen_acc *a) {
-    return scan_base(q, G, scale, qsum, err, wnorm, by, n, b0, b1, hu, hs, c1, c2, c3, a);
+    return scan_base(q, P, scale, err, wnorm, by, n, b0, b1, hq, hsum8, hs, c1, c2, c3, a);
 }
 #endif
 
@@ -314,8 +310,8 @@ int g4r_screen_level(void) {
     return level;
 }
 
-size_t g4r_screen_topk(const signed char *q, size_t G, const float *scale, const int *qsum, const float *err, const float *wnorm,
-                       const float *by, size_t n, size_t b0, size_t b1, const unsigned char *hu, float hs,
+size_t g4r_screen_topk(const unsigned char *q, size_t P, const float *scale, const float *err, const float *wnorm,
+                       const float *by, size_t n, size_t b0, size_t b1, const signed char *hq, int hsum8, float hs,
                        float c1, float c2, float c3, int level, size_t k, float *heap, int *cand, float *cupper, size_t cap,
                        size_t *ncand) {
     screen_acc a = {heap, 0, k, cand, cupper, 0, cap};
@@ -324,11 +320,11 @@ size_t g4r_screen_topk(const signed char *q, size_t G, const float *scale, const
     if (lv > g4r_screen_level()) lv = g4r_screen_level();
     size_t ok;
 #if defined(__x86_64__) && defined(__clang__)
-    if (lv == 2) ok = scan_vnni(q, G, scale, qsum, err, wnorm, by, n, b0, b1, hu, hs, c1, c2, c3, &a);
-    else if (lv == 1) ok = scan_avx2(q, G, scale, qsum, err, wnorm, by, n, b0, b1, hu, hs, c1, c2, c3, &a);
+    if (lv == 2) ok = scan_vnni(q, P, scale, err, wnorm, by, n, b0, b1, hq, hsum8, hs, c1, c2, c3, &a);
+    else if (lv == 1) ok = scan_avx2(q, P, scale, err, wnorm, by, n, b0, b1, hq, hsum8, hs, c1, c2, c3, &a);
     else
 #endif
-        ok = scan_base(q, G, scale, qsum, err, wnorm, by, n, b0, b1, hu, hs, c1, c2, c3, &a);
+        ok = scan_base(q, P, scale, err, wnorm, by, n, b0, b1, hq, hsum8, hs, c1, c2, c3, &a);
     *ncand = ok ? a.nc : cap + 1;
     return a.c;
 }

@@ -70,17 +70,18 @@ unsigned long g4r_pool_worker_jobs(void);
 void g4r_score_rows(const float *wy, const float *by, size_t H, const float *h, size_t lo, size_t hi, float *out);
 void g4r_score_items(const float *wy, const float *by, size_t H, const float *h, const int *items, size_t count, float *out);
 
-/* The int8 screening copy of wy (screen.c, ScreenedScorer.swift): rows [r0, r1) (r0 a
+/* The 4-bit screening copy of wy (screen.c, ScreenedScorer.swift): rows [r0, r1) (r0 a
    multiple of 16; rows from n up to r1 are padding) into 16-row blocks of
-   ceil(H/4) * 64 bytes, with per-row scale, qsum, err and wnorm (arrays padded to 16). */
+   ceil(ceil(H/4)/2) * 64 bytes, with per-row scale, err and wnorm (arrays padded to 16). */
 void g4r_screen_build(const float *wy, const float *by, size_t n, size_t H, size_t r0, size_t r1,
-                      signed char *q, float *scale, int *qsum, float *err, float *wnorm);
-/* The screening pass over blocks [b0, b1): keeps the k largest lower bounds in heap
+                      unsigned char *q, float *scale, float *err, float *wnorm);
+/* The screening pass over blocks [b0, b1) (P column-group pairs per block; hq: the state
+   in int8, P * 8 bytes; hsum8 = 8 * sum(hq)): keeps the k largest lower bounds in heap
    (returns how many) and lists candidates (items, upper bounds; at most cap, else
    *ncand = cap + 1). level: -1 = the best this CPU has, 0 = portable loop, 1 = AVX2,
    2 = AVX-512 VNNI (capped at what the CPU has). */
-size_t g4r_screen_topk(const signed char *q, size_t G, const float *scale, const int *qsum, const float *err, const float *wnorm,
-                       const float *by, size_t n, size_t b0, size_t b1, const unsigned char *hu, float hs,
+size_t g4r_screen_topk(const unsigned char *q, size_t P, const float *scale, const float *err, const float *wnorm,
+                       const float *by, size_t n, size_t b0, size_t b1, const signed char *hq, int hsum8, float hs,
                        float c1, float c2, float c3, int level, size_t k, float *heap, int *cand, float *cupper, size_t cap,
                        size_t *ncand);
 /* The sum of n floats (16 running sums): a streaming read, to measure memory bandwidth. */

@@ -1,8 +1,8 @@
 import CKernels
 import Foundation
 
-/// The exact top-k of a live session over a large catalog, reading a quarter of the
-/// output weights: an int8 copy of `Wy` is scanned first, and only the items its error
+/// The exact top-k of a live session over a large catalog, reading an eighth of the
+/// output weights: a 4-bit copy of `Wy` is scanned first, and only the items its error
 /// bound cannot rule out are scored exactly.
 ///
 /// Exactness: the result is the same list, with the same scores (bit for bit), as
@@ -10,8 +10,8 @@ import Foundation
 /// with one row (ties: the lower index first). That pass and the re-check here use the
 /// one C function per row (`g4r_score_rows` / `g4r_score_items`, `CKernels/screen.c`).
 ///
-/// The bound. Row i of `Wy` is stored as q_i (int8, |q_ij| ≤ 127) with scale_i =
-/// max_j |w_ij| / 127, the hidden state h as hq (int8) with scale hs, so that the screening
+/// The bound. Row i of `Wy` is stored as q_i (4 bits, |q_ij| ≤ 7) with scale_i =
+/// max_j |w_ij| / 7, the hidden state h as hq (int8) with scale hs, so that the screening
 /// value A_i = b_i + scale_i·hs·Σ_j q_ij hq_j is an exact integer sum scaled once. With
 /// r_i = w_i − scale_i q_i and δ = h − hs·hq:
 ///
@@ -31,20 +31,21 @@ import Foundation
 /// exactly, sorted (score, then lower index), the excluded dropped, k kept.
 ///
 /// Falls back (returns `nil`, the caller scores everything) when h is not finite, a
-/// candidate's exact score is NaN, K exceeds 4,096 or the candidates overflow their buffer.
+/// candidate's exact score is NaN, K exceeds 4,096 or the candidates overflow their buffer
+/// (65,536 per half).
 ///
-/// Memory: (H rounded up to 4) + 16 bytes per item: 116 MB at 1,000,000 items x 100 units
-/// (beside the 400 MB of `Wy`). Building it reads `Wy` once (both cores).
+/// Memory: H/2 (H rounded up to 8) + 12 bytes per item: 64 MB at 1,000,000 items x 100
+/// units (beside the 400 MB of `Wy`). Building it reads `Wy` once (both cores).
 ///
 /// Immutable after initialisation, so one instance may serve many threads; it reads the
 /// model's parameters, which must not change while it is in use (rebuild it after training).
 public final class ScreenedScorer: @unchecked Sendable {
     /// The model whose weights are screened.
     public let model: GRU4RecModel
-    let items: Int, hiddenSize: Int, groups: Int, blocks: Int
-    private let q: UnsafeMutablePointer<Int8>
+    /// Column-group pairs per block of 16 rows (64 bytes each: eight columns of 16 rows).
+    let items: Int, hiddenSize: Int, pairs: Int, blocks: Int
+    private let q: UnsafeMutablePointer<UInt8>
     private let scale: UnsafeMutablePointer<Float>, err: UnsafeMutablePointer<Float>, wnorm: UnsafeMutablePointer<Float>
-    private let qsum: UnsafeMutablePointer<Int32>
     private let storage: UnsafeMutablePointer<Float>
     private let wy: UnsafePointer<Float>, by: UnsafePointer<Float>
     /// Bytes held by the screening copy.
@@ -72,25 +73,24 @@ public final class ScreenedScorer: @unchecked Sendable {
         self.model = model
         items = n
         hiddenSize = h
-        groups = (h + 3) / 4
+        pairs = ((h + 3) / 4 + 1) / 2
         blocks = (n + 15) / 16
         let rows = blocks * 16
-        let qFloats = blocks * groups * 16  // 64 bytes per group per block
-        guard let p = g4r_alloc_floats(qFloats + 4 * rows) else { return nil }
+        let qFloats = blocks * pairs * 16  // 64 bytes per pair per block
+        guard let p = g4r_alloc_floats(qFloats + 3 * rows) else { return nil }
         storage = p
-        q = UnsafeMutableRawPointer(p).bindMemory(to: Int8.self, capacity: qFloats * 4)
+        q = UnsafeMutableRawPointer(p).bindMemory(to: UInt8.self, capacity: qFloats * 4)
         scale = p + qFloats
         err = p + qFloats + rows
         wnorm = p + qFloats + 2 * rows
-        qsum = UnsafeMutableRawPointer(p + qFloats + 3 * rows).bindMemory(to: Int32.self, capacity: rows)
-        memoryBytes = (qFloats + 4 * rows) * 4
+        memoryBytes = (qFloats + 3 * rows) * 4
         let params = model.parameters
         wy = UnsafePointer(params["Wy.weight"])
         by = UnsafePointer(params["By.weight"])
-        let (wy, by, q, scale, qsum, err, wnorm, blocks) = (wy, by, q, scale, qsum, err, wnorm, blocks)
+        let (wy, by, q, scale, err, wnorm, blocks) = (wy, by, q, scale, err, wnorm, blocks)
         Parallel.run { part in
             let r = Parallel.half(blocks, part: part)
-            g4r_screen_build(wy, by, n, h, r.lowerBound * 16, r.upperBound * 16, q, scale, qsum, err, wnorm)
+            g4r_screen_build(wy, by, n, h, r.lowerBound * 16, r.upperBound * 16, q, scale, err, wnorm)
         }
     }
 
@@ -115,7 +115,7 @@ public final class ScreenedScorer: @unchecked Sendable {
         let bigK = kept + excluded.lazy.filter { $0 >= 0 && $0 < n }.count
         guard bigK <= Self.maximumK else { return nil }
 
-        // h quantised to int8 (stored + 128 as the unsigned operand), and the norms of the bound.
+        // h quantised to int8, and the norms of the bound.
         var top: Float = 0, hh = 0.0
         for j in 0..<H {
             let v = h[j]
@@ -123,13 +123,14 @@ public final class ScreenedScorer: @unchecked Sendable {
             top = max(top, abs(v))
             hh += Double(v) * Double(v)
         }
-        var hu = [UInt8](repeating: 128, count: groups * 4)
-        var hs = top / 127, dd = 0.0
+        var hq = [Int8](repeating: 0, count: pairs * 8)
+        var hs = top / 127, dd = 0.0, hsum = 0
         if hs < Float.leastNormalMagnitude { hs = 0 }
         for j in 0..<H {
             var v: Float = 0
             if hs > 0 { v = min(127, max(-127, (h[j] / hs).rounded())) }
-            hu[j] = UInt8(Int(v) + 128)
+            hq[j] = Int8(v)
+            hsum += Int(v)
             let d = Double(h[j]) - Double(hs) * Double(v)
             dd += d * d
         }
@@ -140,18 +141,19 @@ public final class ScreenedScorer: @unchecked Sendable {
         let c3 = Float((gamma + 16 * unit) * margin)
 
         // Both halves of the catalog (by blocks of 16 rows), then the K-th lower bound overall.
-        let cap = max(8192, 32 * bigK)
+        let cap = max(65_536, 32 * bigK)
         let heaps = UnsafeMutablePointer<Float>.allocate(capacity: 2 * bigK)
         let cands = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * cap)
         let uppers = UnsafeMutablePointer<Float>.allocate(capacity: 2 * cap)
         let counts = UnsafeMutablePointer<Int>.allocate(capacity: 4)  // heap sizes, candidate counts
         defer { heaps.deallocate(); cands.deallocate(); uppers.deallocate(); counts.deallocate() }
-        let (q, scale, qsum, err, wnorm, by, groups, blocks, level) = (q, scale, qsum, err, wnorm, by, groups, blocks, level)
-        hu.withUnsafeBufferPointer { huP in
+        let (q, scale, err, wnorm, by, pairs, blocks, level) = (q, scale, err, wnorm, by, pairs, blocks, level)
+        let hsum8 = Int32(8 * hsum)
+        hq.withUnsafeBufferPointer { hqP in
             Parallel.run { part in
                 let r = Parallel.half(blocks, part: part)
                 counts[part] = g4r_screen_topk(
-                    q, groups, scale, qsum, err, wnorm, by, n, r.lowerBound, r.upperBound, huP.baseAddress, hs, c1, c2, c3,
+                    q, pairs, scale, err, wnorm, by, n, r.lowerBound, r.upperBound, hqP.baseAddress, hsum8, hs, c1, c2, c3,
                     level, bigK, heaps + part * bigK, cands + part * cap, uppers + part * cap, cap, counts + 2 + part)
             }
         }

@@ -342,7 +342,7 @@ struct Bench: ParsableCommand {
         let readMs = streamReadMs(reloaded.parameters["Wy.weight"], count: reloaded.itemCount * reloaded.outputSize)
         report["stream_read_wy_ms"] = readMs
         report["memory_bandwidth_gb_per_s"] = wyBytes / readMs / 1e6
-        say(String(format: "memory bandwidth: a streaming read of Wy (%.0f MB, 2 threads) takes %.2f ms (median of 9): %.1f GB/s; the int8 copy is a quarter of it",
+        say(String(format: "memory bandwidth: a streaming read of Wy (%.0f MB, 2 threads) takes %.2f ms (median of 9): %.1f GB/s; the 4-bit copy is an eighth of it",
                    wyBytes / 1e6, readMs, wyBytes / readMs / 1e6))
         let clicks = items >= 1_000_000 ? 300 : 2000
         let liveAll = liveLatency(reloaded, clicks: clicks)
@@ -356,7 +356,7 @@ struct Bench: ParsableCommand {
         report["screening_build_ms"] = screenBuildMs
         report["screening_mb"] = Double(scorer?.memoryBytes ?? 0) / 1e6
         report["shell_click_ms"] = ["p50": click.0, "p99": click.1, "render_p50": click.2, "render_p99": click.3]
-        say(String(format: "live click (GRU step + top-10 screened by the int8 copy, exact): p50 %.2f ms p99 %.2f ms; int8 copy built in %.0f ms, %.0f MB",
+        say(String(format: "live click (GRU step + top-10 screened by the 4-bit copy, exact): p50 %.2f ms p99 %.2f ms; 4-bit copy built in %.0f ms, %.0f MB",
                    live.0, live.1, screenBuildMs, Double(scorer?.memoryBytes ?? 0) / 1e6))
         say(String(format: "live click (GRU step + all scores + top-10): p50 %.2f ms p99 %.2f ms; shell click update p50 %.2f ms p99 %.2f ms, frame p50 %.2f ms",
                    liveAll.0, liveAll.1, click.0, click.1, click.2))
