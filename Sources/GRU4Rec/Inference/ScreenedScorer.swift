@@ -60,9 +60,9 @@ public final class ScreenedScorer: @unchecked Sendable {
     /// Builds the screening copy of `model`'s output weights, or `nil` when the model
     /// has no items or a last layer wider than 16,000 units (int32 sums could overflow),
     /// or the memory cannot be had, or (unless `anyCPU`) the CPU lacks AVX-512 VNNI: the
-    /// portable scan reads a quarter of the bytes but runs ~10x slower than the memory
-    /// (85 ms against 8.5 ms at 1,000,000 x 100 on one core), slower than scoring every
-    /// item, so callers score everything there. `anyCPU` is for tests.
+    /// portable scan reads an eighth of the bytes but is bound by arithmetic (46-60 ms
+    /// against 8.5 ms at 1,000,000 x 100 on one core), slower than scoring every item, so
+    /// callers score everything there. `anyCPU` is for tests.
     public convenience init?(model: GRU4RecModel) {
         self.init(model: model, anyCPU: false)
     }
