@@ -5,15 +5,16 @@ import Foundation
 /// one after another in the catalog's display order (most popular first) in one
 /// byte buffer, each followed by a NUL.
 ///
-/// Beside it, built in the same pass, a postings list per byte value: the keys
-/// (display positions, ascending) whose text holds that byte, each key once
-/// (4 bytes per distinct byte of a key: about 20 MB for 1,000,000 six-digit ids).
+/// Beside it, postings lists per byte value and per pair of adjacent bytes: the
+/// keys (display positions, ascending) whose text holds that byte or pair, each key
+/// once (4 bytes per distinct byte and per distinct pair of a key: about 40 MB for
+/// 1,000,000 six-digit ids; 4 bytes per character of the key at most).
 ///
 /// A keystroke folds only the query and never scans the whole buffer: the
-/// candidates are the keys holding the query's rarest byte (its postings list),
-/// or the kept matches of the text typed so far when those are fewer, and each
-/// candidate's own text is searched for the query. A one-byte query is its
-/// postings list. The candidates are in display order, so the matches come out
+/// candidates are the shortest of the postings lists of the query's bytes and
+/// pairs, or the kept matches of the text typed so far when those are fewer, and
+/// each candidate's own text is searched for the query. A query of one or two
+/// bytes is its postings list. The candidates are in display order, so the matches come out
 /// most popular first. A match must lie inside one key (a query holding a NUL
 /// cannot join two keys).
 ///
@@ -33,6 +34,9 @@ struct CatalogSearchIndex {
     /// Keys holding byte b: `postings[postingStarts[b]..<postingStarts[b + 1]]`, ascending.
     private let postings: [Int32]
     private let postingStarts: [Int]
+    /// Keys holding the pair of bytes (a, b), at code a << 8 | b, in the same form.
+    private let pairPostings: [Int32]
+    private let pairStarts: [Int]
     /// The key of each item (the inverse of `order`).
     private let keyOfItem: [Int32]
     /// The results of the queries typed so far (a reference: a pure cache of
@@ -63,7 +67,8 @@ struct CatalogSearchIndex {
             bytes.append(0)
         }
         starts.append(bytes.count)
-        (postings, postingStarts) = Self.postings(bytes, starts)
+        (postings, postingStarts) = Self.postings(bytes, starts, pairs: false)
+        (pairPostings, pairStarts) = Self.postings(bytes, starts, pairs: true)
         var keyOfItem = [Int32](repeating: 0, count: order.count)
         for (k, item) in order.enumerated() where item >= 0 && item < order.count { keyOfItem[item] = Int32(k) }
         self.keyOfItem = keyOfItem
@@ -72,12 +77,13 @@ struct CatalogSearchIndex {
         longestKeyBytes = longest
     }
 
-    /// Per byte value, the keys whose text holds it (each key once, ascending), as one
-    /// array and 257 starts: one pass to count, one to fill.
-    private static func postings(_ bytes: [UInt8], _ starts: [Int]) -> ([Int32], [Int]) {
-        let keys = starts.count - 1
-        var counts = [Int](repeating: 0, count: 257)
-        var seen = [Int32](repeating: -1, count: 256)
+    /// Per byte value (or per pair of adjacent bytes, code a << 8 | b), the keys whose
+    /// text holds it (each key once, ascending), as one array and the starts of each
+    /// code's list: one pass to count, one to fill.
+    private static func postings(_ bytes: [UInt8], _ starts: [Int], pairs: Bool) -> ([Int32], [Int]) {
+        let keys = starts.count - 1, codes = pairs ? 65_536 : 256, width = pairs ? 2 : 1
+        var counts = [Int](repeating: 0, count: codes + 1)
+        var seen = [Int32](repeating: -1, count: codes)
         var flat: [Int32] = []
         bytes.withUnsafeBufferPointer { text in
             for pass in 0..<2 {
@@ -86,8 +92,8 @@ struct CatalogSearchIndex {
                 flat.withUnsafeMutableBufferPointer { out in
                     for k in 0..<keys {
                         let key = Int32(k)
-                        for p in starts[k]..<(starts[k + 1] - 1) {
-                            let b = Int(text[p])
+                        for p in starts[k]..<max(starts[k], starts[k + 1] - width) {
+                            let b = pairs ? Int(text[p]) << 8 | Int(text[p + 1]) : Int(text[p])
                             guard seen[b] != key else { continue }
                             seen[b] = key
                             if pass == 0 { counts[b + 1] += 1 } else { out[next[b]] = key; next[b] += 1 }
@@ -95,8 +101,8 @@ struct CatalogSearchIndex {
                     }
                 }
                 if pass == 0 {
-                    for b in 0..<256 { counts[b + 1] += counts[b] }
-                    flat = [Int32](repeating: 0, count: counts[256])
+                    for b in 0..<codes { counts[b + 1] += counts[b] }
+                    flat = [Int32](repeating: 0, count: counts[codes])
                 }
             }
         }
@@ -126,23 +132,30 @@ struct CatalogSearchIndex {
     func items(containing query: [UInt8]) -> [Int] {
         guard !query.isEmpty, query.count <= longestKeyBytes else { return [] }
         while let last = memo.entries.last, !query.starts(with: last.query) { memo.entries.removeLast() }
-        // The query's rarest byte: its postings list holds every match.
-        var rarest = Int(query[0])
-        for b in query where postingCount(Int(b)) < postingCount(rarest) { rarest = Int(b) }
+        if let last = memo.entries.last, last.query.count == query.count { return last.items }
+        // The shortest postings list of the query's bytes and pairs holds every match; it is
+        // exactly the matches when the query is that byte or pair.
+        var keys = postings[postingStarts[Int(query[0])]..<postingStarts[Int(query[0]) + 1]]
+        var exact = query.count == 1
+        for b in query.dropFirst() where postingStarts[Int(b) + 1] - postingStarts[Int(b)] < keys.count {
+            keys = postings[postingStarts[Int(b)]..<postingStarts[Int(b) + 1]]
+        }
+        for i in query.indices.dropLast() {
+            let code = Int(query[i]) << 8 | Int(query[i + 1])
+            if pairStarts[code + 1] - pairStarts[code] <= keys.count {
+                keys = pairPostings[pairStarts[code]..<pairStarts[code + 1]]
+                exact = query.count == 2
+            }
+        }
         let result: [Int]
-        if let last = memo.entries.last, last.query.count == query.count {
-            return last.items
-        } else if let last = memo.entries.last, last.items.count <= postingCount(rarest) {
+        if let last = memo.entries.last, last.items.count <= keys.count {
             result = matches(of: query, amongItems: last.items)
         } else {
-            let keys = postings[postingStarts[rarest]..<postingStarts[rarest + 1]]
-            result = query.count == 1 ? keys.map { order[Int($0)] } : matches(of: query, amongKeys: keys)
+            result = exact ? keys.map { order[Int($0)] } : matches(of: query, amongKeys: keys)
         }
         memo.entries.append((query, result))
         return result
     }
-
-    private func postingCount(_ byte: Int) -> Int { postingStarts[byte + 1] - postingStarts[byte] }
 
     /// The items of `candidates` (in display order) whose key contains `query`.
     private func matches(of query: [UInt8], amongItems candidates: [Int]) -> [Int] {
