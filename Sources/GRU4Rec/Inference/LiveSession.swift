@@ -13,8 +13,9 @@ public struct LiveStep: Sendable {
 /// One live session: feed items one by one, read hidden state, gates and scores.
 ///
 /// This is the API the shell and `gru4rec recommend` use. It runs the same
-/// kernels as the batched evaluation (with one row; scores by a matrix-vector
-/// product), starting from a zero hidden state like every session.
+/// GRU kernels as the batched evaluation (with one row), scores every item with
+/// the one-row C kernel (`g4r_score_rows`, the one ``ScreenedScorer`` re-checks
+/// with), and starts from a zero hidden state like every session.
 public final class LiveSession {
     public let model: GRU4RecModel
     private let pass: ForwardPass
@@ -24,7 +25,7 @@ public final class LiveSession {
     public private(set) var items: [Int] = []
     /// When set (a scorer of this session's model), ``topK(_:excluding:)`` screens the
     /// catalog with it instead of scoring every item: the same list and scores, reading
-    /// a quarter of the output weights (``ScreenedScorer``). ``scores()`` and ``rank(of:mode:)``
+    /// an eighth of the output weights (``ScreenedScorer``). ``scores()`` and ``rank(of:mode:)``
     /// still score everything.
     public var scorer: ScreenedScorer? {
         didSet { precondition(scorer.map { $0.model === model } ?? true, "a scorer of another model") }
