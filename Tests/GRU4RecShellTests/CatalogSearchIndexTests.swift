@@ -55,4 +55,45 @@ import Testing
             #expect(CatalogSearchIndex(order: order) { ids[$0] }.items(containing: CatalogSearchIndex.folded(query)) == expected)
         }
     }
+
+    /// Byte-wise containment, the plain way.
+    static func naiveContains(_ text: [UInt8], _ query: [UInt8]) -> Bool {
+        guard query.count <= text.count else { return false }
+        return (0...(text.count - query.count)).contains { Array(text[$0..<$0 + query.count]) == query }
+    }
+
+    @Test func randomKeysAndTypingMatchANaiveScan() {
+        // A small alphabet (so that queries hit, miss and overlap), with upper case, a
+        // two-byte letter and an internal NUL; keys of 0 to 11 characters, some long.
+        let alphabet: [Character] = ["a", "b", "A", "1", "2", " ", "é", "\u{0}"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let count = 3_000
+        let keys = (0..<count).map { i in
+            String((0..<(i % 97 == 0 ? 60 : next(12))).map { _ in alphabet[next(alphabet.count)] })
+        }
+        var order = Array(0..<count)
+        for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, next(i + 1)) }
+        let folded = keys.map { CatalogSearchIndex.folded($0) }
+        let typed = CatalogSearchIndex(order: order) { keys[$0] }
+        for _ in 0..<60 {
+            // Type up to four characters, then erase some: every prefix checked on the way.
+            var query = ""
+            for _ in 0..<(1 + next(4)) {
+                query.append(alphabet[next(alphabet.count)])
+                let q = CatalogSearchIndex.folded(query)
+                let expected = order.filter { Self.naiveContains(folded[$0], q) }
+                #expect(typed.items(containing: q) == expected, "query \(Array(query.utf8))")
+            }
+            while !query.isEmpty && next(2) == 0 {
+                query.removeLast()
+                let q = CatalogSearchIndex.folded(query)
+                let expected = q.isEmpty ? [] : order.filter { Self.naiveContains(folded[$0], q) }
+                #expect(typed.items(containing: q) == expected, "erased to \(Array(query.utf8))")
+            }
+        }
+    }
 }

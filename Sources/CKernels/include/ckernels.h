@@ -33,6 +33,10 @@ float g4r_xe_row(const float *row, const float *shift, size_t n, size_t t, float
    into grad and returns the row's loss. */
 float g4r_bprmax_row(const float *row, size_t n, size_t t, float elu_alpha, float bpreg, float *grad, float *scratch, float inv_d);
 
+/* log(sum_j exp(s_j)) in double (max subtracted; each term to about 2e-16 relative):
+   NaN when a score is NaN, the max when it is not finite, -inf for n = 0. */
+double g4r_logsumexp(const float *s, size_t n);
+
 /* exp(x) for every element, in place (about 1 ulp). */
 void g4r_exp(float *x, size_t n);
 
@@ -60,4 +64,28 @@ int g4r_pool_start(void);
 void g4r_pool_run2(g4r_part_fn fn, void *ctx);
 /* Parts run on the worker thread so far (for tests). */
 unsigned long g4r_pool_worker_jobs(void);
+/* Exact live scores (screen.c): out[i - lo] = by[i] + dot(wy row i, h) for i in [lo, hi)
+   (rows of H floats), and the same for a list of items (out[k] for items[k]). A row's
+   dot product is computed identically by both (one variant chosen per process). */
+void g4r_score_rows(const float *wy, const float *by, size_t H, const float *h, size_t lo, size_t hi, float *out);
+void g4r_score_items(const float *wy, const float *by, size_t H, const float *h, const int *items, size_t count, float *out);
+
+/* The 4-bit screening copy of wy (screen.c, ScreenedScorer.swift): rows [r0, r1) (r0 a
+   multiple of 16; rows from n up to r1 are padding) into 16-row blocks of
+   ceil(ceil(H/4)/2) * 64 bytes, with per-row scale, err and wnorm (arrays padded to 16). */
+void g4r_screen_build(const float *wy, const float *by, size_t n, size_t H, size_t r0, size_t r1,
+                      unsigned char *q, float *scale, float *err, float *wnorm);
+/* The screening pass over blocks [b0, b1) (P column-group pairs per block; hq: the state
+   in int8, P * 8 bytes; hsum8 = 8 * sum(hq)): keeps the k largest lower bounds in heap
+   (returns how many) and lists candidates (items, upper bounds; at most cap, else
+   *ncand = cap + 1). level: -1 = the best this CPU has, 0 = portable loop, 1 = AVX2,
+   2 = AVX-512 VNNI (capped at what the CPU has). */
+size_t g4r_screen_topk(const unsigned char *q, size_t P, const float *scale, const float *err, const float *wnorm,
+                       const float *by, size_t n, size_t b0, size_t b1, const signed char *hq, int hsum8, float hs,
+                       float c1, float c2, float c3, int level, size_t k, float *heap, int *cand, float *cupper, size_t cap,
+                       size_t *ncand);
+/* The sum of n floats (16 running sums): a streaming read, to measure memory bandwidth. */
+float g4r_stream_sum(const float *p, size_t n);
+/* The screening variant this CPU runs (2: AVX-512 VNNI, 1: AVX2, 0: portable). */
+int g4r_screen_level(void);
 #endif

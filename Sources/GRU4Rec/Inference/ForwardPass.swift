@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// The GRU layers without dropout or gradients, for evaluation and live sessions.
@@ -93,8 +94,8 @@ public final class ForwardPass {
             if items.isEmpty { return }
             let lo = items.lowerBound
             if b == 1 {
-                (out + lo).update(from: by + lo, count: items.count)
-                BLAS.gemv(m: items.count, n: l, a: wy + lo * l, lda: l, x: h, beta: 1, y: out + lo)
+                // One row: the exact live scores that ScreenedScorer re-checks against (CKernels/screen.c).
+                g4r_score_rows(wy, by, l, h, lo, items.upperBound, out + lo)
             } else {
                 for i in 0..<b { (out + i * n + lo).update(from: by + lo, count: items.count) }
                 BLAS.gemm(transB: true, m: b, n: items.count, k: l, a: h, lda: l, b: wy + lo * l, ldb: l, beta: 1,

@@ -16,8 +16,9 @@ public struct LiveStep: Sendable {
 /// One live session: feed items one by one, read hidden state, gates and scores.
 ///
 /// This is the API the shell and `gru4rec recommend` use. It runs the same
-/// kernels as the batched evaluation (with one row; scores by a matrix-vector
-/// product), starting from a zero hidden state like every session.
+/// GRU kernels as the batched evaluation (with one row), scores every item with
+/// the one-row C kernel (`g4r_score_rows`, the one ``ScreenedScorer`` re-checks
+/// with), and starts from a zero hidden state like every session.
 public final class LiveSession {
     public let model: GRU4RecModel
     private let pass: ForwardPass
@@ -25,9 +26,18 @@ public final class LiveSession {
     private var scoresValid = false
     /// The items fed so far.
     public private(set) var items: [Int] = []
+    /// When set (a scorer of this session's model), ``topK(_:excluding:)`` screens the
+    /// catalog with it instead of scoring every item: the same list and scores, reading
+    /// an eighth of the output weights (``ScreenedScorer``). ``scores()`` and ``rank(of:mode:)``
+    /// still score everything.
+    public var scorer: ScreenedScorer? {
+        didSet { precondition(scorer.map { $0.model === model } ?? true, "a scorer of another model") }
+    }
 
-    public init(model: GRU4RecModel) {
+    public init(model: GRU4RecModel, scorer: ScreenedScorer? = nil) {
+        precondition(scorer.map { $0.model === model } ?? true, "a scorer of another model")
         self.model = model
+        self.scorer = scorer
         pass = ForwardPass(model: model, maxRows: 1)
         scoreBuffer = [Float](repeating: 0, count: model.itemCount)
         pass.reset()
@@ -107,6 +117,10 @@ public final class LiveSession {
 
     /// The top-k items after the session so far, best first (ties: lower index first).
     public func topK(_ k: Int, excluding: Set<Int> = []) -> [(item: Int, score: Float)] {
+        if !scoresValid, let scorer,
+           let top = scorer.topK(hidden: pass.hiddenPointer(layer: model.layers.count - 1), k: k, excluding: excluding) {
+            return top
+        }
         computeScores()
         return scoreBuffer.withUnsafeBufferPointer { topKParallel($0.baseAddress!, count: $0.count, k: k, excluded: excluding) }
     }

@@ -20,15 +20,23 @@ public func topKParallel(_ scores: UnsafePointer<Float>, count n: Int, k: Int, e
 }
 
 /// The `k` highest scores by partial selection (a small min-heap), not a full sort.
-/// Ties are broken by the lower item index. Items with `excluded[item] == true` are skipped.
+/// Ties are broken by the lower item index. Items in `excluded` are skipped.
 public func topK(_ scores: UnsafePointer<Float>, count n: Int, k: Int, excluded: Set<Int> = []) -> [(item: Int, score: Float)] {
     let k = min(k, n - excluded.count)
     guard k > 0 else { return [] }
-    if excluded.isEmpty {
-        // One vectorised pass (CKernels/rank.c).
-        var items = [Int32](repeating: 0, count: k), values = [Float](repeating: 0, count: k)
-        let found = g4r_topk(scores, n, k, &items, &values)
-        return (0..<found).map { (item: Int(items[$0]), score: values[$0]) }
+    let inRange = excluded.isEmpty ? 0 : excluded.lazy.filter { $0 >= 0 && $0 < n }.count
+    if inRange <= 4096 {
+        // One vectorised pass (CKernels/rank.c) for the k + (excluded) best, the excluded
+        // dropped after: the best k of the rest are among them.
+        let wanted = min(n, k + inRange)
+        var items = [Int32](repeating: 0, count: wanted), values = [Float](repeating: 0, count: wanted)
+        let found = g4r_topk(scores, n, wanted, &items, &values)
+        var out: [(item: Int, score: Float)] = []
+        out.reserveCapacity(k)
+        for j in 0..<found where out.count < k && (inRange == 0 || !excluded.contains(Int(items[j]))) {
+            out.append((item: Int(items[j]), score: values[j]))
+        }
+        return out
     }
     return topKHeap(scores, count: n, k: k, excluded: excluded)
 }

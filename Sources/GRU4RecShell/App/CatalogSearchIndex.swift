@@ -5,17 +5,21 @@ import Foundation
 /// one after another in the catalog's display order (most popular first) in one
 /// byte buffer, each followed by a NUL.
 ///
-/// A keystroke folds only the query, then scans the buffer once (no per-item
-/// string work: `memchr` for the query's first byte, `memcmp` for the rest):
-/// a match at byte `p` belongs to the key whose range holds it, and since keys lie in display order the matches come out
+/// Beside it, postings lists per byte value and per pair of adjacent bytes: the
+/// keys (display positions, ascending) whose text holds that byte or pair, each key
+/// once (4 bytes per distinct byte and per distinct pair of a key: about 40 MB for
+/// 1,000,000 six-digit ids; 4 bytes per character of the key at most).
+///
+/// A keystroke folds only the query and never scans the whole buffer: the
+/// candidates are the shortest of the postings lists of the query's bytes and
+/// pairs, or the kept matches of the text typed so far when those are fewer, and
+/// each candidate's own text is searched for the query. A query of one or two
+/// bytes is its postings list. The candidates are in display order, so the matches come out
 /// most popular first. A match must lie inside one key (a query holding a NUL
-/// cannot join two keys). At 1,000,000 items the buffer is about 14 MB and a
-/// keystroke is a few milliseconds.
+/// cannot join two keys).
 ///
 /// Typing narrows: the results of the text typed so far are kept (a short
-/// stack of prefixes, ``Memo``), so a query that extends the last one checks
-/// only the last one's matches, and Backspace returns a kept result. Only the
-/// first character of a query scans the whole buffer.
+/// stack of prefixes, ``Memo``), and Backspace returns a kept result.
 ///
 /// Matching is byte-wise on the folded UTF-8: the same as `String.contains`
 /// on the folded keys for ASCII text, and for other text wherever equal text
@@ -27,6 +31,12 @@ struct CatalogSearchIndex {
     private let starts: [Int]
     /// The item (catalog index) of key k.
     private let order: [Int]
+    /// Keys holding byte b: `postings[postingStarts[b]..<postingStarts[b + 1]]`, ascending.
+    private let postings: [Int32]
+    private let postingStarts: [Int]
+    /// Keys holding the pair of bytes (a, b), at code a << 8 | b, in the same form.
+    private let pairPostings: [Int32]
+    private let pairStarts: [Int]
     /// The key of each item (the inverse of `order`).
     private let keyOfItem: [Int32]
     /// The results of the queries typed so far (a reference: a pure cache of
@@ -57,12 +67,46 @@ struct CatalogSearchIndex {
             bytes.append(0)
         }
         starts.append(bytes.count)
+        (postings, postingStarts) = Self.postings(bytes, starts, pairs: false)
+        (pairPostings, pairStarts) = Self.postings(bytes, starts, pairs: true)
         var keyOfItem = [Int32](repeating: 0, count: order.count)
         for (k, item) in order.enumerated() where item >= 0 && item < order.count { keyOfItem[item] = Int32(k) }
         self.keyOfItem = keyOfItem
         self.bytes = bytes
         self.starts = starts
         longestKeyBytes = longest
+    }
+
+    /// Per byte value (or per pair of adjacent bytes, code a << 8 | b), the keys whose
+    /// text holds it (each key once, ascending), as one array and the starts of each
+    /// code's list: one pass to count, one to fill.
+    private static func postings(_ bytes: [UInt8], _ starts: [Int], pairs: Bool) -> ([Int32], [Int]) {
+        let keys = starts.count - 1, codes = pairs ? 65_536 : 256, width = pairs ? 2 : 1
+        var counts = [Int](repeating: 0, count: codes + 1)
+        var seen = [Int32](repeating: -1, count: codes)
+        var flat: [Int32] = []
+        bytes.withUnsafeBufferPointer { text in
+            for pass in 0..<2 {
+                seen.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
+                var next = counts  // fill position per byte (second pass)
+                flat.withUnsafeMutableBufferPointer { out in
+                    for k in 0..<keys {
+                        let key = Int32(k)
+                        for p in starts[k]..<max(starts[k], starts[k + 1] - width) {
+                            let b = pairs ? Int(text[p]) << 8 | Int(text[p + 1]) : Int(text[p])
+                            guard seen[b] != key else { continue }
+                            seen[b] = key
+                            if pass == 0 { counts[b + 1] += 1 } else { out[next[b]] = key; next[b] += 1 }
+                        }
+                    }
+                }
+                if pass == 0 {
+                    for b in 0..<codes { counts[b + 1] += counts[b] }
+                    flat = [Int32](repeating: 0, count: counts[codes])
+                }
+            }
+        }
+        return (flat, counts)
     }
 
     /// `text` lower-cased and canonically composed, as UTF-8 (ASCII is folded byte by byte).
@@ -88,28 +132,70 @@ struct CatalogSearchIndex {
     func items(containing query: [UInt8]) -> [Int] {
         guard !query.isEmpty, query.count <= longestKeyBytes else { return [] }
         while let last = memo.entries.last, !query.starts(with: last.query) { memo.entries.removeLast() }
+        if let last = memo.entries.last, last.query.count == query.count { return last.items }
+        // The shortest postings list of the query's bytes and pairs holds every match; it is
+        // exactly the matches when the query is that byte or pair.
+        var keys = postings[postingStarts[Int(query[0])]..<postingStarts[Int(query[0]) + 1]]
+        var exact = query.count == 1
+        for b in query.dropFirst() where postingStarts[Int(b) + 1] - postingStarts[Int(b)] < keys.count {
+            keys = postings[postingStarts[Int(b)]..<postingStarts[Int(b) + 1]]
+        }
+        for i in query.indices.dropLast() {
+            let code = Int(query[i]) << 8 | Int(query[i + 1])
+            if pairStarts[code + 1] - pairStarts[code] <= keys.count {
+                keys = pairPostings[pairStarts[code]..<pairStarts[code + 1]]
+                exact = query.count == 2
+            }
+        }
         let result: [Int]
-        if let last = memo.entries.last {
-            if last.query.count == query.count { return last.items }
-            result = narrow(last.items, to: query)
+        if let last = memo.entries.last, last.items.count <= keys.count {
+            result = matches(of: query, amongItems: last.items)
         } else {
-            result = scan(for: query)
+            result = exact ? keys.map { order[Int($0)] } : matches(of: query, amongKeys: keys)
         }
         memo.entries.append((query, result))
         return result
     }
 
     /// The items of `candidates` (in display order) whose key contains `query`.
-    private func narrow(_ candidates: [Int], to query: [UInt8]) -> [Int] {
+    private func matches(of query: [UInt8], amongItems candidates: [Int]) -> [Int] {
+        keysContaining(query, candidates.count) { Int(keyOfItem[candidates[$0]]) }
+    }
+
+    /// The items of the keys `candidates` (ascending) whose text contains `query`.
+    private func matches(of query: [UInt8], amongKeys candidates: ArraySlice<Int32>) -> [Int] {
+        let first = candidates.startIndex
+        return keysContaining(query, candidates.count) { Int(candidates[first + $0]) }
+    }
+
+    /// The items of keys `key(0)`, ..., `key(count - 1)` whose text contains `query`, in that order.
+    @inline(__always)
+    private func keysContaining(_ query: [UInt8], _ count: Int, _ key: (Int) -> Int) -> [Int] {
+        var out: [Int] = []
         bytes.withUnsafeBufferPointer { buffer in
             query.withUnsafeBufferPointer { needle in
-                guard let base = buffer.baseAddress, let q = needle.baseAddress else { return [] }
-                return candidates.filter { item in
-                    let k = Int(keyOfItem[item])
-                    return Self.find(q, needle.count, in: base + starts[k], starts[k + 1] - 1 - starts[k]) != nil
+                guard let base = buffer.baseAddress, let q = needle.baseAddress else { return }
+                let m = needle.count
+                for c in 0..<count {
+                    let k = key(c)
+                    let n = starts[k + 1] - 1 - starts[k]
+                    if n >= m, Self.contains(q, m, in: base + starts[k], n) { out.append(order[k]) }
                 }
             }
         }
+        return out
+    }
+
+    /// Whether `text` (n bytes) contains `q` (m bytes, 1 ≤ m ≤ n): a plain loop for short
+    /// keys (ids), `memchr` for long ones.
+    @inline(__always)
+    private static func contains(_ q: UnsafePointer<UInt8>, _ m: Int, in text: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if n > 48 { return find(q, m, in: text, n) != nil }
+        let q0 = q[0]
+        for p in 0...(n - m) where text[p] == q0 {
+            if m == 1 || memcmp(text + p + 1, q + 1, m - 1) == 0 { return true }
+        }
+        return false
     }
 
     /// Offset of the first occurrence of `q` (m bytes) in `text` (n bytes).
@@ -122,29 +208,5 @@ struct CatalogSearchIndex {
             from = p + 1
         }
         return nil
-    }
-
-    /// The whole buffer scanned for `query`.
-    private func scan(for query: [UInt8]) -> [Int] {
-        var result: [Int] = []
-        bytes.withUnsafeBufferPointer { buffer in
-            query.withUnsafeBufferPointer { needle in
-                guard let base = buffer.baseAddress, let q = needle.baseAddress else { return }
-                let end = buffer.count, m = needle.count
-                var from = 0, key = 0
-                // The first byte by memchr, the rest by memcmp (memmem is a GNU extension).
-                while let p = Self.find(q, m, in: base + from, end - from).map({ $0 + from }) {
-                    while starts[key + 1] <= p { key += 1 }
-                    // The key's text ends before its NUL.
-                    if p + m <= starts[key + 1] - 1 {
-                        result.append(order[key])
-                        from = starts[key + 1]
-                    } else {
-                        from = p + 1
-                    }
-                }
-            }
-        }
-        return result
     }
 }

@@ -92,14 +92,8 @@ public struct SessionTrace: Equatable, Sendable {
         return out
     }
 
-    /// log(sum(exp(s))) computed stably.
-    static func logSumExp(_ scores: [Float]) -> Double {
-        guard let m = scores.max() else { return 0 }
-        let top = Double(m)
-        var sum = 0.0
-        for s in scores { sum += exp(Double(s) - top) }
-        return top + log(sum)
-    }
+    /// log(sum(exp(s))) computed stably (one vectorised pass: ``scoreLogSumExp(_:)``).
+    static func logSumExp(_ scores: [Float]) -> Double { scoreLogSumExp(scores) }
 
     /// Records one fed step: the rank the item had before, the new state and scores.
     mutating func record(_ step: LiveStep, scoresAfter: [Float]) {

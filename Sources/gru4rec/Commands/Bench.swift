@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKernels
 import Foundation
 import GRU4Rec
 import GRU4RecShell
@@ -30,6 +31,8 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("synthetic-items"), help: ArgumentHelp(
         "Instead of the above: the catalog-size figures for one synthetic catalog of n items (bench/scaling.sh runs 10,000 / 100,000 / 1,000,000, each in its own process).",
         valueName: "n")) var syntheticItems: Int?
+    @Flag(help: "With --synthetic-items: only the interactive figures (model load, shell start, click, filter keystroke, explain), without training and evaluation.")
+    var interactiveOnly = false
     @OptionGroup var threading: ThreadOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -248,8 +251,10 @@ struct Bench: ParsableCommand {
         }
     }
 
-    func liveLatency(_ model: GRU4RecModel, clicks: Int) -> (Double, Double) {
-        let live = LiveSession(model: model)
+    /// A live click's latency (p50, p99 in ms): one GRU step and the top-10, from all scores
+    /// or, with a `scorer`, screened (``ScreenedScorer``: the same list).
+    func liveLatency(_ model: GRU4RecModel, clicks: Int, scorer: ScreenedScorer? = nil) -> (Double, Double) {
+        let live = LiveSession(model: model, scorer: scorer)
         var times: [Double] = []
         var rng = SeededGenerator(seed: 9)
         for k in 0..<clicks {
@@ -272,6 +277,10 @@ struct Bench: ParsableCommand {
         guard (100...50_000_000).contains(items) else { throw ValidationError("--synthetic-items takes 100 to 50,000,000, got \(items)") }
         var report: [String: Any] = ["items": items]
         func say(_ s: String) { if !json { print(s) } }
+        // The machine is shared: its load average beside the figures.
+        let load = { ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ") }
+        report["load_average_start"] = load()
+        say("load average (1, 5, 15 min): \(load())")
         let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(Parallel.threads) thread(s), \(BLASSettings.library) with \(BLASSettings.threads) thread(s)"
         report["machine"] = machine
         say("machine: \(machine)")
@@ -285,7 +294,8 @@ struct Bench: ParsableCommand {
         say(String(format: "synthetic catalog of %d items: %d training events, %d test events (generated in %.1f s)", items, train.eventCount, test.eventCount,
                    Double(nowNanoseconds() - t0) / 1e9))
 
-        let (rate, _) = try throughput(xe, train, synthetic.catalog, repeats: repeats, steps: steps)
+        let (rate, _) = interactiveOnly ? (Stat(median: 0, min: 0, max: 0), StepProfile())
+            : try throughput(xe, train, synthetic.catalog, repeats: repeats, steps: steps)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakMB = Double(usage.ru_maxrss) / 1024
@@ -294,20 +304,24 @@ struct Bench: ParsableCommand {
         // Parameters, Adagrad accumulators and momentum: three tables of the parameters' size.
         let parameterMB = Double(model.parameters.count * 4) / 1e6
         let dataMB = Double(train.eventCount * (4 + 8) + test.eventCount * (4 + 8)) / 1e6
-        report["training_events_per_s"] = ["median": rate.median, "min": rate.min, "max": rate.max]
-        report["training_peak_rss_mb"] = peakMB
         report["parameters_mb"] = parameterMB
-        say(String(format: "training (XE, %d mini-batches x %d runs): %.0f events/s [%.0f, %.0f]", steps, repeats, rate.median, rate.min, rate.max))
-        say(String(format: "peak memory after training: %.0f MB (parameters %.0f MB; with Adagrad and momentum state %.0f MB; data %.0f MB)",
-                   peakMB, parameterMB, 3 * parameterMB, dataMB))
+        if !interactiveOnly {
+            report["training_events_per_s"] = ["median": rate.median, "min": rate.min, "max": rate.max]
+            report["training_peak_rss_mb"] = peakMB
+            say(String(format: "training (XE, %d mini-batches x %d runs): %.0f events/s [%.0f, %.0f]", steps, repeats, rate.median, rate.min, rate.max))
+            say(String(format: "peak memory after training: %.0f MB (parameters %.0f MB; with Adagrad and momentum state %.0f MB; data %.0f MB)",
+                       peakMB, parameterMB, 3 * parameterMB, dataMB))
+        }
 
         var options = EvaluationOptions()
         options.cutoffs = [20]
         options.listMetrics = false
         options.batchSize = EvaluationOptions.automaticBatchSize(items: items)
-        let evaluation = Evaluator(model: model).evaluate(test, options: options)
-        report["evaluation_events_per_s"] = Double(evaluation.events) / evaluation.seconds
-        say(String(format: "evaluation (all %d items ranked): %.0f events/s over %d events", items, Double(evaluation.events) / evaluation.seconds, evaluation.events))
+        if !interactiveOnly {
+            let evaluation = Evaluator(model: model).evaluate(test, options: options)
+            report["evaluation_events_per_s"] = Double(evaluation.events) / evaluation.seconds
+            say(String(format: "evaluation (all %d items ranked): %.0f events/s over %d events", items, Double(evaluation.events) / evaluation.seconds, evaluation.events))
+        }
 
         let path = NSTemporaryDirectory() + "gru4rec-scale-\(getpid()).safetensors"
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -323,12 +337,29 @@ struct Bench: ParsableCommand {
         report["shell_start_ms"] = startMs
         say(String(format: "model load (%.0f MB file): %.1f ms; shell state and first 120x40 frame: %.1f ms", Double(reloaded.parameters.count * 4) / 1e6, loadMs, startMs))
 
-        let live = liveLatency(reloaded, clicks: items >= 1_000_000 ? 300 : 2000)
+        // The floor of a click: reading the output weights (both cores, a streaming read).
+        let wyBytes = Double(reloaded.itemCount * reloaded.outputSize * 4)
+        let readMs = streamReadMs(reloaded.parameters["Wy.weight"], count: reloaded.itemCount * reloaded.outputSize)
+        report["stream_read_wy_ms"] = readMs
+        report["memory_bandwidth_gb_per_s"] = wyBytes / readMs / 1e6
+        say(String(format: "memory bandwidth: a streaming read of Wy (%.0f MB, 2 threads) takes %.2f ms (median of 9): %.1f GB/s; the 4-bit copy is an eighth of it",
+                   wyBytes / 1e6, readMs, wyBytes / readMs / 1e6))
+        let clicks = items >= 1_000_000 ? 300 : 2000
+        let liveAll = liveLatency(reloaded, clicks: clicks)
+        t0 = nowNanoseconds()
+        let scorer = ScreenedScorer(model: reloaded)
+        let screenBuildMs = Double(nowNanoseconds() - t0) / 1e6
+        let live = liveLatency(reloaded, clicks: clicks, scorer: scorer)
         let click = shellClickAndFrame(reloaded)
         report["live_click_ms"] = ["p50": live.0, "p99": live.1]
+        report["live_click_all_scores_ms"] = ["p50": liveAll.0, "p99": liveAll.1]
+        report["screening_build_ms"] = screenBuildMs
+        report["screening_mb"] = Double(scorer?.memoryBytes ?? 0) / 1e6
         report["shell_click_ms"] = ["p50": click.0, "p99": click.1, "render_p50": click.2, "render_p99": click.3]
+        say(String(format: "live click (GRU step + top-10 screened by the 4-bit copy, exact): p50 %.2f ms p99 %.2f ms; 4-bit copy built in %.0f ms, %.0f MB",
+                   live.0, live.1, screenBuildMs, Double(scorer?.memoryBytes ?? 0) / 1e6))
         say(String(format: "live click (GRU step + all scores + top-10): p50 %.2f ms p99 %.2f ms; shell click update p50 %.2f ms p99 %.2f ms, frame p50 %.2f ms",
-                   live.0, live.1, click.0, click.1, click.2))
+                   liveAll.0, liveAll.1, click.0, click.1, click.2))
 
         // Catalog filter: "/" then type three characters and erase them, twenty times.
         var keys: [Double] = []
@@ -348,9 +379,34 @@ struct Bench: ParsableCommand {
         let explain = explainLatency(reloaded, runs: items >= 1_000_000 ? 10 : 30)
         report["explain_ms"] = ["p50": explain.0, "p99": explain.1]
         say(String(format: "explain a suggestion after 20 clicks: p50 %.2f ms p99 %.2f ms", explain.0, explain.1))
+        report["load_average_end"] = load()
+        say("load average (1, 5, 15 min): \(load())")
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
         }
+    }
+
+    /// Median time (ms) of reading `count` floats once, in two halves on both threads
+    /// (a sum, so nothing is skipped): the memory bandwidth a full scoring pass gets.
+    func streamReadMs(_ p: UnsafePointer<Float>, count: Int) -> Double {
+        var times: [Double] = []
+        var sink: Float = 0
+        for _ in 0..<9 {
+            var sums: [Float] = [0, 0]
+            let t = nowNanoseconds()
+            sums.withUnsafeMutableBufferPointer { out in
+                let o = out.baseAddress!
+                Parallel.run { part in
+                    let r = Parallel.half(count, part: part, align: 16)
+                    o[part] = g4r_stream_sum(p + r.lowerBound, r.count)
+                }
+            }
+            times.append(Double(nowNanoseconds() - t) / 1e6)
+            sink += sums[0] + sums[1]
+        }
+        if sink.isNaN { print("", terminator: "") }
+        times.sort()
+        return times[times.count / 2]
     }
 
     /// Latency of explaining the top suggestion after a random 20-click session (p50, p99 in ms).
