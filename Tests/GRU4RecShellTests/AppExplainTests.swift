@@ -78,6 +78,26 @@ import Testing
         #expect(state.screen.contains("empty session: score = output bias"))
     }
 
+    @Test func elsewhereAClickLeavesTheExplanationUntilTheExplainViewOpens() throws {
+        var state = session()
+        state.commands("explain 1")
+        let item = try #require(state.explainState.item)
+        let model = try #require(state.loaded?.model)
+        let before = try #require(state.explainState.explanation)
+        // In the Session view a click costs no leave-one-out pass: the explanation stays that of 4 clicks.
+        state.commands("view main", "click Tea towel", "click Earl Grey")
+        #expect(state.explainState.session.count == 4)
+        #expect(state.explainState.explanation == before)
+        // Opening the Explain view (F6, view, a tab) brings it up to date, equal to a full recomputation.
+        state.keys(.function(6))
+        #expect(state.explainState.session == state.sessionItems)
+        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item))
+        #expect(state.screen.contains("6 clicks"))
+        // While it is open, every click recomputes it.
+        state.commands("click Teapot")
+        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item))
+    }
+
     @Test func explainFailsClearly() {
         var empty = AppFixture.state()
         empty.commands("explain")

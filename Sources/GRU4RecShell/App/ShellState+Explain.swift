@@ -74,10 +74,14 @@ extension ShellState {
     }
 
     /// Recomputes the explanation after the session changed (quietly: the
-    /// message line keeps what the change said).
+    /// message line keeps what the change said), but only while the Explain
+    /// view shows it: a click elsewhere costs no leave-one-out pass (n forward
+    /// passes and n scorings of the catalog for n clicks); the explanation
+    /// catches up when the view opens (`showView`), so what is drawn is always
+    /// computed for the session on screen.
     mutating func refreshExplanation() {
         refreshTracking()
-        guard let item = explainState.item, explainState.session != trace.items,
+        guard view == .explain, let item = explainState.item, explainState.session != trace.items,
               let model = loaded?.model, item < model.itemCount else { return }
         explainState.explanation = SuggestionExplanation(model: model, session: trace.items, item: item)
         explainState.session = trace.items
