@@ -16,7 +16,8 @@
 /// scoring pass per click (the live session's path: one row, the same
 /// products), so the ranks equal those the shell shows when it replays the
 /// session. Cost: at most `candidateLimit * lengths.upperBound` forward steps
-/// and scoring passes.
+/// and scoring passes, fewer in practice: a session stops as soon as the
+/// clicks it has left cannot give it more hits than the best so far.
 public struct ShowcaseSession: Equatable, Sendable {
     /// The chosen session's index in the sessions data.
     public var session: Int
@@ -74,23 +75,28 @@ public struct ShowcaseSession: Equatable, Sendable {
             examined += 1
             let items = sessions.sessionItems(s).map { Int($0) }
             guard items.allSatisfy({ $0 >= 0 && $0 < n }) else { continue }
-            let ranks = nextItemRanks(items, pass: pass, scores: &scores)
+            // Only a session with more hits than the best so far can win (equal hits: the earlier stays).
+            let needed = max(1, rule.minimumHits, (best?.hits ?? 0) + 1)
+            guard let ranks = nextItemRanks(items, pass: pass, scores: &scores, k: rule.k, needed: needed) else { continue }
             let hits = ranks.lazy.filter { $0 <= rule.k }.count
-            guard hits >= max(1, rule.minimumHits), hits > (best?.hits ?? 0),
-                  let last = ranks.lastIndex(where: { $0 <= rule.k }) else { continue }
+            guard hits >= needed, let last = ranks.lastIndex(where: { $0 <= rule.k }) else { continue }
             best = ShowcaseSession(session: s, ranks: ranks, hits: hits, shownClicks: last + 1)
         }
         return Outcome(chosen: best, examined: examined)
     }
 
-    /// The rank of `items[j + 1]` after `items[0...j]`, for every `j` but the last.
-    static func nextItemRanks(_ items: [Int], pass: ForwardPass, scores: inout [Float]) -> [Int] {
+    /// The rank of `items[j + 1]` after `items[0...j]`, for every `j` but the
+    /// last; `nil` as soon as the session cannot reach `needed` ranks within
+    /// the top `k` (the clicks left are not run).
+    static func nextItemRanks(_ items: [Int], pass: ForwardPass, scores: inout [Float], k: Int, needed: Int) -> [Int]? {
         let n = pass.model.itemCount
         var ranks: [Int] = []
-        guard items.count >= 2 else { return ranks }
+        guard items.count >= 2 else { return needed <= 0 ? ranks : nil }
         ranks.reserveCapacity(items.count - 1)
         pass.reset()
+        var hits = 0
         for j in 0..<(items.count - 1) {
+            if hits + (items.count - 1 - j) < needed { return nil }
             var x = Int32(items[j])
             pass.step(items: &x, rows: 1)
             scores.withUnsafeMutableBufferPointer { buffer in
@@ -98,6 +104,7 @@ public struct ShowcaseSession: Equatable, Sendable {
                 pass.scoreAll(rows: 1, into: p)
                 ranks.append(Int(rankOfTarget(UnsafePointer(p), count: n, target: items[j + 1], mode: .standard)))
             }
+            if let rank = ranks.last, rank <= k { hits += 1 }
         }
         return ranks
     }

@@ -87,7 +87,6 @@ extension ShellState {
         if newView == .help, view != .help { viewBeforeHelp = view }
         view = newView
         helpOffset = newView == .help ? 0 : helpOffset
-        if newView == .explain { refreshExplanation() }
         let layout = ShellLayout(width: width, height: height, view: view, topK: topK)
         if !layout.focusable.contains(focus), let first = layout.focusable.first { focus = first }
     }

@@ -110,6 +110,8 @@ public final class ShellLoop {
                 terminal.endLineEditing()
             case .evaluate(let request):
                 evaluations.start(request)
+            case .explain(let request):
+                evaluations.start(request)
             case .quit, .loadModel, .loadSessions, .writeFile, .loadComparison:
                 break  // quit: `state.quitRequested` ends the loop; file effects were performed by the driver
             }
