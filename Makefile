@@ -7,7 +7,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE    := .build/release/gru4rec
 SERVE_BIN  := .build/release/gru4rec-serve
 
-.PHONY: all deps build release test test-asan fuzz run bench serve serve-release serve-bench demo-data demo-model clean
+.PHONY: all deps build release test test-asan fuzz run bench readme-screen serve serve-release serve-bench demo-data demo-model clean
 
 all: build
 
@@ -65,6 +65,10 @@ run: release
 
 bench: release
 	$(RELEASE) bench
+
+## Regenerate README.md's first screen (the shell at 120x40 as `make run` opens it, as text).
+readme-screen: release
+	scripts/readme-screen.sh
 
 ## The HTTP server (gru4rec-serve) on the demo model, http://127.0.0.1:8080 (see README, "Serve").
 serve-release: deps

@@ -78,6 +78,72 @@ import Testing
         #expect(state.screen.contains("empty session: score = output bias"))
     }
 
+    @Test func elsewhereAClickLeavesTheExplanationUntilTheExplainViewOpens() throws {
+        var state = session()
+        state.commands("explain 1")
+        let item = try #require(state.explainState.item)
+        let model = try #require(state.loaded?.model)
+        let before = try #require(state.explainState.explanation)
+        // In the Session view a click costs no leave-one-out pass: the explanation stays that of 4 clicks.
+        state.commands("view main", "click Tea towel", "click Earl Grey")
+        #expect(state.explainState.session.count == 4)
+        #expect(state.explainState.explanation == before)
+        // Opening the Explain view (F6, view, a tab) brings it up to date, equal to a full recomputation.
+        state.keys(.function(6))
+        #expect(state.explainState.session == state.sessionItems)
+        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item))
+        #expect(state.screen.contains("6 clicks"))
+        // While it is open, every click recomputes it.
+        state.commands("click Teapot")
+        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item))
+    }
+
+    @Test func aClickInTheExplainViewAsksForTheExplanationByAnEffect() throws {
+        var state = session()
+        state.commands("explain 1")
+        let item = try #require(state.explainState.item)
+        let before = try #require(state.explainState.explanation)
+        let effects = Shell.update(&state, .command("click Tea towel"))
+        guard case .explain(let request)? = effects.last else {
+            Issue.record("expected an .explain effect, got \(effects)")
+            return
+        }
+        #expect(request.session == state.sessionItems && request.item == item)
+        // Until the answer comes, the explanation on screen is the earlier one, marked as updating.
+        #expect(state.explainState.explanation == before)
+        #expect(state.explainState.isUpdating)
+        #expect(state.screen.contains("· 4 clicks"))
+        #expect(state.screen.contains("updating to 5 clicks…"))
+        // The same request is not asked for twice; a late answer to an older request is ignored.
+        #expect(Shell.update(&state, .command("topk 10")).isEmpty)
+        let stale = Shell.update(&state, .command("click Teapot"))
+        guard case .explain(let newer)? = stale.last else {
+            Issue.record("expected an .explain effect, got \(stale)")
+            return
+        }
+        _ = Shell.update(&state, .explained(id: request.id, request.compute()))
+        #expect(state.explainState.explanation == before)
+        _ = Shell.update(&state, .explained(id: newer.id, newer.compute()))
+        let model = try #require(state.loaded?.model)
+        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item))
+        #expect(!state.explainState.isUpdating)
+        #expect(state.screen.contains("6 clicks") && !state.screen.contains("updating"))
+    }
+
+    @Test func theTerminalLoopComputesTheExplanationOffTheUIThread() throws {
+        let terminal = MemoryTerminal()
+        let loop = ShellLoop(state: AppFixture.state(width: terminal.width, height: terminal.height),
+                             environment: AppFixture.environment(), terminal: terminal)
+        for line in ["click Red mug", "click Blue mug", "explain 1", "click Mug rack", "click Teapot"] { loop.send(.command(line)) }
+        loop.finishEvaluations()
+        let model = try #require(loop.state.loaded?.model)
+        let item = try #require(loop.state.explainState.item)
+        #expect(loop.state.explainState.session == loop.state.sessionItems)
+        #expect(loop.state.explainState.explanation == SuggestionExplanation(model: model, session: loop.state.sessionItems, item: item))
+        #expect(!loop.state.explainState.isUpdating)
+        #expect(!loop.isEvaluating)
+    }
+
     @Test func explainFailsClearly() {
         var empty = AppFixture.state()
         empty.commands("explain")

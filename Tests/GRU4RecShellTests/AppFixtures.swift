@@ -62,27 +62,36 @@ extension Suggestion.Movement {
 }
 
 extension ShellState {
+    /// `Shell.update`, with `.explain` effects performed in place and
+    /// answered, as `ShellDriver` does in scripted mode; returns the other effects.
+    mutating func updated(_ message: ShellMessage) -> [ShellEffect] {
+        Shell.update(&self, message).flatMap { effect -> [ShellEffect] in
+            guard case .explain(let request) = effect else { return [effect] }
+            return updated(.explained(id: request.id, request.compute()))
+        }
+    }
+
     /// Applies messages in order, returning all effects.
     @discardableResult
     mutating func send(_ messages: ShellMessage...) -> [ShellEffect] {
-        messages.flatMap { Shell.update(&self, $0) }
+        messages.flatMap { updated($0) }
     }
 
     /// Runs commands in order, returning all effects.
     @discardableResult
     mutating func commands(_ lines: String...) -> [ShellEffect] {
-        lines.flatMap { Shell.update(&self, .command($0)) }
+        lines.flatMap { updated(.command($0)) }
     }
 
     /// Presses keys in order.
     @discardableResult
     mutating func keys(_ keys: Key...) -> [ShellEffect] {
-        keys.flatMap { Shell.update(&self, .input(.key($0))) }
+        keys.flatMap { updated(.input(.key($0))) }
     }
 
     /// Types text one character at a time.
     mutating func type(_ text: String) {
-        for c in text { _ = Shell.update(&self, .input(.key(.character(c)))) }
+        for c in text { _ = updated(.input(.key(.character(c)))) }
     }
 
     /// The screen at the state's own size, as text.

@@ -39,6 +39,19 @@ import Testing
         #expect(state.notice?.text == "no items tracked")
     }
 
+    @Test func aClickAddsOneRankEqualToTheFullRecomputation() throws {
+        var state = AppFixture.state()
+        let model = try #require(state.loaded?.model)
+        state.commands("click Red mug", "track Tea towel", "track Earl Grey", "track Yoga mat")
+        let items = state.explainState.tracked
+        for name in ["Blue mug", "Mug rack", "Teapot", "Yoga mat", "Red mug", "Towel", "Ink bottle", "Blue mug"] {
+            state.commands("click \(name)")
+            // The incremental path (one rank per click from the scores already computed) equals `RankTrajectory`.
+            #expect(state.explainState.trackedRanks == RankTrajectory.ranks(model: model, session: state.sessionItems, items: items))
+        }
+        #expect(state.explainState.trackedRanks.allSatisfy { $0.count == 9 })
+    }
+
     @Test func theMessageSaysWhereTheItemEnteredAndLeftTheTopK() throws {
         var state = AppFixture.state()
         state.commands("click Red mug", "click Blue mug", "click Mug rack", "click 抹茶 matcha", "topk 3")

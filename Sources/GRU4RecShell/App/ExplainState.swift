@@ -39,6 +39,15 @@ public struct ExplainState {
     /// The neighbour searches of the loaded model (output, then input vectors).
     var searches: [ItemNeighbours] = []
 
+    /// The explanation asked for with an `.explain` effect and not yet
+    /// answered: its id, and the session and item it is for.
+    var pending: (id: Int, session: [Int], item: Int)?
+    /// Numbers the `.explain` requests, so that a late answer to an older one is ignored.
+    var requestSerial = 0
+    /// Whether the explanation on screen is of an earlier session while the
+    /// one of the live session is being computed (the pane says "updating").
+    public var isUpdating: Bool { pending != nil }
+
     /// Neighbours listed per kind of vectors.
     static let neighbourCount = 10
 }

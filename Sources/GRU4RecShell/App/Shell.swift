@@ -46,6 +46,8 @@ public enum Shell {
             state.evaluationProgress(id: id, done: done, total: total)
         case .evaluated(let id, let result):
             state.evaluated(id: id, result)
+        case .explained(let id, let explanation):
+            state.explained(id: id, explanation)
         case .preloaded:
             state.replay.ranks = [:]
             state.replay.ranksB = [:]
@@ -60,7 +62,7 @@ public enum Shell {
         }
         state.syncLists()
         state.syncComparison()
-        return effects + state.analysisIfShown()
+        return effects + state.analysisIfShown() + state.explanationIfShown()
     }
 
     /// Performs a file effect with `environment` and returns the message
@@ -95,6 +97,8 @@ public enum Shell {
             }
         case .evaluate(let request):
             return .evaluated(id: request.id, BatchEvaluation.compute(request))
+        case .explain(let request):
+            return .explained(id: request.id, request.compute())
         case .quit, .startTimer, .stopTimer, .startLineEditing, .stopLineEditing:
             return nil
         }

@@ -39,6 +39,8 @@ public enum ShellMessage {
     case evaluationProgress(id: Int, done: Int, total: Int)
     /// The result of an `.evaluate` effect (`replay all`, the Analysis view).
     case evaluated(id: Int, BatchEvaluation)
+    /// The result of an `.explain` effect.
+    case explained(id: Int, SuggestionExplanation)
     /// The result of a `.loadComparison` effect.
     case comparisonLoaded(path: String, Result<LoadedModel, ShellFailure>)
     /// The startup commands (the preloaded demo steps) have run: their
@@ -63,6 +65,10 @@ public enum ShellEffect: Equatable {
     /// background). Not file I/O but long: `ShellLoop` runs it off the UI
     /// thread; scripted mode and `ShellDriver` run it in place.
     case evaluate(EvaluationRequest)
+    /// Explain an item after a session (answer: `.explained`): the Explain
+    /// view's explanation after the session changed. `ShellLoop` runs it off
+    /// the UI thread; scripted mode and `ShellDriver` run it in place.
+    case explain(ExplanationRequest)
     /// Leave the shell.
     case quit
     /// Send `.tick(now:)` about every `intervalMilliseconds` until `.stopTimer`

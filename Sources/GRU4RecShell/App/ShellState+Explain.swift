@@ -61,6 +61,7 @@ extension ShellState {
         explainState.item = item
         explainState.session = trace.items
         explainState.explanation = explanation
+        explainState.pending = nil
         explainState.influenceOffset = 0
         listSimilar(item)
         var text = "\(d.label(item)): #\(explanation.rank), \(SuggestionsPane.percent(explanation.probability))"
@@ -73,14 +74,39 @@ extension ShellState {
         inform(text)
     }
 
-    /// Recomputes the explanation after the session changed (quietly: the
-    /// message line keeps what the change said).
+    /// Keeps what follows the session in step with it after a change: the
+    /// tracked ranks here; the explanation through `explanationIfShown`.
     mutating func refreshExplanation() {
         refreshTracking()
-        guard let item = explainState.item, explainState.session != trace.items,
-              let model = loaded?.model, item < model.itemCount else { return }
-        explainState.explanation = SuggestionExplanation(model: model, session: trace.items, item: item)
-        explainState.session = trace.items
+    }
+
+    /// After every message: while the Explain view is shown and its
+    /// explanation is not of the live session, asks for it with an
+    /// `.explain` effect (once per session and item). A click elsewhere thus
+    /// costs no leave-one-out pass (n forward passes and n scorings of the
+    /// catalog for n clicks); the explanation catches up when the view opens.
+    /// The terminal loop computes it off the UI thread (the old explanation
+    /// stays on screen, marked as updating, until `.explained` brings the
+    /// new one); scripted mode and `ShellDriver` compute it in place.
+    mutating func explanationIfShown() -> [ShellEffect] {
+        guard view == .explain, let item = explainState.item, let model = loaded?.model, item < model.itemCount else { return [] }
+        let session = trace.items
+        guard explainState.session != session || explainState.explanation == nil else {
+            explainState.pending = nil
+            return []
+        }
+        if let pending = explainState.pending, pending.session == session, pending.item == item { return [] }
+        explainState.requestSerial += 1
+        explainState.pending = (explainState.requestSerial, session, item)
+        return [.explain(ExplanationRequest(id: explainState.requestSerial, model: model, session: session, item: item))]
+    }
+
+    /// The answer to an `.explain` effect; a late answer to an older request is ignored.
+    mutating func explained(id: Int, _ explanation: SuggestionExplanation) {
+        guard let pending = explainState.pending, pending.id == id else { return }
+        explainState.pending = nil
+        explainState.explanation = explanation
+        explainState.session = pending.session
     }
 
     /// Fills the Similar list with the neighbours of `item`.

@@ -38,6 +38,8 @@ extension ShellState {
         switch target {
         case .worst:
             return replayWorst()
+        case .showcase:
+            return replayShowcase()
         case .next:
             index = ((replay.sessionIndex ?? -1) + 1) % data.sessionCount
         case .random:
@@ -50,6 +52,14 @@ extension ShellState {
             }
             index = found
         }
+        let effects = openReplay(index)
+        inform("replaying session \(data.sessionIDs[index]) (\(data.sessionLength(index)) events): → or step feeds the next, space plays")
+        return effects
+    }
+
+    /// Loads session `index` of the sessions file for replay, from an empty
+    /// state, and opens the Replay view.
+    mutating func openReplay(_ index: Int) -> [ShellEffect] {
         let effects = stopPlaying()
         replay.sessionIndex = index
         replay.position = 0
@@ -57,8 +67,7 @@ extension ShellState {
         refeed([])
         showView(.replay)
         focus = .replay
-        replayList = ScrollList(count: data.sessionLength(index), visibleRows: replayList.visibleRows)
-        inform("replaying session \(data.sessionIDs[index]) (\(data.sessionLength(index)) events): → or step feeds the next, space plays")
+        replayList = ScrollList(count: sessions?.sessionLength(index) ?? 0, visibleRows: replayList.visibleRows)
         return effects
     }
 

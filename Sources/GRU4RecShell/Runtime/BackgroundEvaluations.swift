@@ -1,13 +1,13 @@
 import Foundation
 
-/// Runs `.evaluate` effects off the UI thread for `ShellLoop`: each on a
-/// global dispatch queue, its progress and result left here, and the loop
-/// takes them as messages between frames (`drain`). Only the newest
-/// request's progress is kept; a finished result always is.
+/// Runs `.evaluate` and `.explain` effects off the UI thread for
+/// `ShellLoop`: each on a global dispatch queue, its progress and result
+/// left here, and the loop takes them as messages between frames (`drain`).
+/// Only the newest request's progress is kept; a finished result always is.
 final class BackgroundEvaluations: @unchecked Sendable {
     private let lock = NSLock()
     private var progress: (id: Int, done: Int, total: Int)?
-    private var finished: [(Int, BatchEvaluation)] = []
+    private var finished: [ShellMessage] = []
     private var running = 0
 
     /// Whether an evaluation is still running or has answers to take.
@@ -28,7 +28,20 @@ final class BackgroundEvaluations: @unchecked Sendable {
                 self.lock.unlock()
             }
             lock.lock()
-            finished.append((request.id, result))
+            finished.append(.evaluated(id: request.id, result))
+            running -= 1
+            lock.unlock()
+        }
+    }
+
+    func start(_ request: ExplanationRequest) {
+        lock.lock()
+        running += 1
+        lock.unlock()
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            let explanation = request.compute()
+            lock.lock()
+            finished.append(.explained(id: request.id, explanation))
             running -= 1
             lock.unlock()
         }
@@ -40,7 +53,7 @@ final class BackgroundEvaluations: @unchecked Sendable {
         defer { lock.unlock() }
         var out: [ShellMessage] = []
         if let p = progress { out.append(.evaluationProgress(id: p.id, done: p.done, total: p.total)) }
-        out += finished.map { .evaluated(id: $0.0, $0.1) }
+        out += finished
         progress = nil
         finished = []
         return out

@@ -12,9 +12,9 @@ public struct ShellDriver {
     /// New notices (information and errors), oldest first, since the last
     /// `takeNotices()`: each message can raise one, and so can every answer.
     private var notices: [Notice] = []
-    /// Whether `.evaluate` effects go back to the caller (which runs them off
-    /// its thread and sends `.evaluationProgress` and `.evaluated`) instead
-    /// of running in place. `ShellLoop` sets it.
+    /// Whether `.evaluate` and `.explain` effects go back to the caller
+    /// (which runs them off its thread and sends `.evaluationProgress`,
+    /// `.evaluated` and `.explained`) instead of running in place. `ShellLoop` sets it.
     public var runsEvaluationsInBackground = false
 
     public init(state: ShellState, environment: ShellEnvironment) {
@@ -31,7 +31,7 @@ public struct ShellDriver {
         var pending = update(message)
         while !pending.isEmpty {
             let effect = pending.removeFirst()
-            if runsEvaluationsInBackground, case .evaluate = effect {
+            if runsEvaluationsInBackground, effect.runsInBackground {
                 runtime.append(effect)
             } else if let answer = Shell.perform(effect, environment: environment) {
                 pending += update(answer)

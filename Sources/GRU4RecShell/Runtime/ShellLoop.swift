@@ -47,8 +47,9 @@ public final class ShellLoop {
             terminal.paint(screen, cursor: Shell.cursorPosition(state, width: terminal.width, height: terminal.height))
             let renderSeconds = terminal.now() - renderStart
             var wait = timerInterval == nil ? 500 : max(0, Int(((nextTick - terminal.now()) * 1000).rounded(.up)))
-            // While an evaluation runs in the background, its progress is drawn about ten times a second.
-            if evaluations.isBusy { wait = min(wait, 100) }
+            // While an evaluation runs in the background, its progress is drawn about ten times a
+            // second; an explanation (milliseconds at the demo's size) is drawn as soon as it arrives.
+            if evaluations.isBusy { wait = min(wait, state.explainState.isUpdating ? 5 : 100) }
             let input = terminal.readEvent(timeoutMilliseconds: wait)
             let updateStart = terminal.now()
             if let input { handle(input) }
@@ -109,6 +110,8 @@ public final class ShellLoop {
                 lineEditing = false
                 terminal.endLineEditing()
             case .evaluate(let request):
+                evaluations.start(request)
+            case .explain(let request):
                 evaluations.start(request)
             case .quit, .loadModel, .loadSessions, .writeFile, .loadComparison:
                 break  // quit: `state.quitRequested` ends the loop; file effects were performed by the driver

@@ -212,6 +212,11 @@ struct Bench: ParsableCommand {
         report["shell_ms"] = ["click_update_p50": frame.0, "click_update_p99": frame.1, "render_120x40_p50": frame.2, "render_120x40_p99": frame.3]
         say(String(format: "shell click at %d items: update p50 %.3f ms p99 %.3f ms; render one 120x40 frame p50 %.3f ms p99 %.3f ms",
                    catalog.count, frame.0, frame.1, frame.2, frame.3))
+        // A click while an item is explained and one tracked: the Explain view open, and the Session view open.
+        let clickDemo = shellClickWhileExplaining(model, runs: 60), click100k = shellClickWhileExplaining(synthetic, runs: 10)
+        report["shell_click_explained_ms"] = ["items_\(catalog.count)": Self.shellClickReport(clickDemo), "items_100000": Self.shellClickReport(click100k)]
+        say(Self.shellClickLine(items: catalog.count, clickDemo))
+        say(Self.shellClickLine(items: 100_000, click100k))
 
         // Model load time.
         let tmp = NSTemporaryDirectory() + "gru4rec-bench-\(getpid()).safetensors"
@@ -379,6 +384,9 @@ struct Bench: ParsableCommand {
         let explain = explainLatency(reloaded, runs: items >= 1_000_000 ? 10 : 30)
         report["explain_ms"] = ["p50": explain.0, "p99": explain.1]
         say(String(format: "explain a suggestion after 20 clicks: p50 %.2f ms p99 %.2f ms", explain.0, explain.1))
+        let clickExplained = shellClickWhileExplaining(reloaded, runs: items >= 1_000_000 ? 5 : 10)
+        report["shell_click_explained_ms"] = Self.shellClickReport(clickExplained)
+        say(Self.shellClickLine(items: items, clickExplained))
         report["load_average_end"] = load()
         say("load average (1, 5, 15 min): \(load())")
         if json {

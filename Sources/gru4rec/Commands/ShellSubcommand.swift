@@ -10,8 +10,18 @@ struct ShellSubcommand: ParsableCommand {
         discussion: """
         With no options it opens the bundled demo model (demo-data/model.safetensors, in the current \
         directory or beside the executable's checkout) with its catalog \
-        (demo-data/items.tsv) and test sessions (demo-data/test.tsv.gz) and preloads the first steps \
-        of a real session.
+        (demo-data/items.tsv) and test sessions (demo-data/test.tsv.gz).
+
+        It opens on a real session chosen by a fixed rule (--start auto, the default; the command \
+        'replay showcase' does the same at any time): of the first \(Self.rule.candidateLimit) sessions of \
+        \(Self.rule.lengths.lowerBound)-\(Self.rule.lengths.upperBound) clicks in the sessions file (in replay order), \
+        those where the true next item is in the model's top \(Self.rule.k) (the shell's K) after at least \
+        \(Self.rule.minimumHits) clicks; the one with the most such hits wins, equal hits: the \
+        earliest. It is replayed up to its last hit (so the suggestions hold the item clicked next), \
+        and the Explain view opens on the top suggestion. When no session follows the rule, the first \
+        session is shown up to its third click and the message line says so. --start first shows the \
+        first session up to --preload N clicks (3 without it), --start none an empty session; \
+        --preload N alone means --start first (--preload 0: none).
 
         Keys: Tab cycles focus, arrows/PgUp/PgDn/Home/End move, Enter or a mouse click adds the \
         item, / filters the catalog, : opens the command line (Tab completes), ? shows help, q quits. \
@@ -34,11 +44,15 @@ struct ShellSubcommand: ParsableCommand {
     @Option(help: "Run the commands in FILE without a terminal and print the final screen.") var script: String?
     @Option(help: "Screen width for --script / non-terminal output.") var width = 120
     @Option(help: "Screen height for --script / non-terminal output.") var height = 40
-    @Option(help: "Steps of a real session to preload at start (0: start empty).") var preload = 3
+    @Option(help: "What to open on: auto (the session the showcase rule picks, Explain open), first (the first session, --preload clicks), none (empty).") var start: ShellStart?
+    @Option(help: "Clicks of the first session to preload (implies --start first; 0: start empty; default 3).") var preload: Int?
     @Option(help: "A second model to compare with the first on the same clicks (both top-k lists side by side; replay measures both).") var compare: String?
     @Option(help: "Colours: auto, 256, 8 or none (NO_COLOR also turns them off).") var colors: ColorChoice = .auto
     @Option(help: "Seed for 'replay random'.") var seed: UInt64 = 1
     @Flag(help: "Show the update and draw times in the status line (the t key toggles them).") var debug = false
+
+    /// The showcase rule's defaults, for the help text.
+    static let rule = ShowcaseSession.Rule()
 
     /// The `--colors` values.
     enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
@@ -69,7 +83,7 @@ struct ShellSubcommand: ParsableCommand {
         guard (20...1000).contains(width), (5...1000).contains(height) else {
             throw ValidationError("--width takes 20...1000 and --height 5...1000 (got \(width) x \(height))")
         }
-        guard (0...10_000).contains(preload) else {
+        if let preload, !(0...10_000).contains(preload) {
             throw ValidationError("--preload takes 0...10000 steps (got \(preload))")
         }
     }
@@ -120,7 +134,7 @@ struct ShellSubcommand: ParsableCommand {
         if let sessionsPath {
             do { sessionData = try environment.loadSessions(sessionsPath, loaded.model.catalog) } catch { throw CommandFailure(message: "\(error)") }
         }
-        var startup = sessionData != nil && preload > 0 ? ["replay next"] + Array(repeating: "step", count: preload) : []
+        var startup = ShellStart.resolved(start: start, preload: preload).commands(preload: preload, hasSessions: sessionData != nil)
         if let compare {
             guard FileManager.default.fileExists(atPath: compare) else {
                 throw CommandFailure(message: "cannot open \(compare) (--compare): no such file\n  hint: check the path of the second model")
@@ -167,3 +181,5 @@ struct ShellSubcommand: ParsableCommand {
         if result.failed { throw ExitCode(1) }
     }
 }
+
+extension ShellStart: ExpressibleByArgument {}

@@ -106,16 +106,17 @@ enum CommandTable {
             }
             return .success(.view(view))
         }, complete: { typed, _ in prefixed(ShellView.names, typed) }),
-        CommandSpec("replay", "[id|next|random|all|worst|filter|sort]", "replay a session; all: every one", parse: { argument, _ in
+        CommandSpec("replay", "[id|next|random|all|worst|showcase|filter|sort]", "replay a session; all: every one", parse: { argument, _ in
             switch argument.lowercased() {
             case "", "next": return .success(.replay(.next))
             case "random": return .success(.replay(.random))
             case "all": return .success(.replayAll)
             case "worst": return .success(.replay(.worst))
+            case "showcase": return .success(.replay(.showcase))
             default: return parseReplayList(argument) ?? .success(.replay(.session(argument)))
             }
         }, complete: { typed, state in
-            prefixed(["next", "random", "all", "worst", "filter", "sort"] + (state.sessions?.sessionIDs ?? []), typed)
+            prefixed(["next", "random", "all", "worst", "showcase", "filter", "sort"] + (state.sessions?.sessionIDs ?? []), typed)
         }),
         CommandSpec("step", "replay: feed the next event", .step),
         CommandSpec("back", "replay: take the last event back", .back),

@@ -82,6 +82,9 @@ public enum ReplayTarget: Equatable, Sendable {
     case session(String)
     /// The worst of the ranked list (`replay all`) not opened yet.
     case worst
+    /// The session chosen by the showcase rule (`ShowcaseSession`), shown up
+    /// to its last hit with the top suggestion explained: what the shell opens on.
+    case showcase
 }
 
 /// Which item `explain` explains.

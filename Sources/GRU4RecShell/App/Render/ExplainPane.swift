@@ -42,6 +42,9 @@ enum ExplainPane: PaneBehaviour {
         let clicks = state.explainState.session.count
         buffer.put(fit("prob \(SuggestionsPane.percent(e.probability)) · rank #\(grouped(e.rank)) of \(grouped(model.itemCount))"
                        + " · \(plural(clicks, "click"))", w), x: inner.x, y: inner.y + 1)
+        if state.explainState.isUpdating, inner.height > 2 {
+            buffer.put(fit("updating to \(plural(state.sessionItems.count, "click"))…", w), x: inner.x, y: inner.y + 2, style: Theme.dim)
+        }
         guard inner.height > headerLines else { return }
         let listY = inner.y + headerLines
         let listHeight = inner.height - headerLines
