@@ -77,6 +77,7 @@ struct HyperparameterOptions: ParsableArguments {
 }
 
 extension TieMode: ExpressibleByArgument {}
+extension KeepPolicy: ExpressibleByArgument {}
 
 /// Parses "1,5,10,20".
 func parseCutoffs(_ s: String) throws -> [Int] {
