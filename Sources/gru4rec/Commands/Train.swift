@@ -28,8 +28,8 @@ struct Train: ParsableCommand {
     @Option(help: "Validation sessions: Recall@K and MRR@K after each epoch.") var valid: String?
     @Option(help: "Hyperparameters: a JSON file, the official code's Python parameter file (paramfiles/*.py, read as data), a file of key=value lines, or a 'k=v,k=v' string.") var params: String?
     @OptionGroup var hyper: HyperparameterOptions
-    @Option(help: "Number of epochs (reference: n_epochs).") var epochs: Int?
-    @Option(help: "Seed for initialisation, dropout and sampling (runs are bit-reproducible).") var seed: UInt64?
+    @Option(help: .hyperparameter("n_epochs")) var epochs: Int?
+    @Option(help: .hyperparameter("seed")) var seed: UInt64?
     @Flag(name: .customLong("stop-early"), help: "Stop when validation MRR@K stops improving (needs --valid).") var stopEarly = false
     @Option(help: "Epochs without improvement before stopping early.") var patience = 2
     @Option(name: .customLong("min-improvement"), help: "Smallest MRR@K gain that counts as improvement.") var minImprovement = 0.0
