@@ -5,12 +5,14 @@
 #
 #   demo-data/build-data.sh                 # from any directory; needs the release binary
 #   GRU4REC=path/to/gru4rec demo-data/build-data.sh
+#   DEMO_DATA_DIR=/tmp/check demo-data/build-data.sh   # writes there instead (the tests compare)
 #
-# Writes, next to this script: train.tsv.gz, test.tsv.gz, train_tr.tsv.gz, valid.tsv.gz
+# Writes, next to this script (or into DEMO_DATA_DIR): train.tsv.gz, test.tsv.gz, train_tr.tsv.gz, valid.tsv.gz
 # (gzip -n -9: the same input gives the same bytes) and items.tsv (ItemId, Name, Support).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+dest="${DEMO_DATA_DIR:-$here}"
 root="$(cd "$here/.." && pwd)"
 gru4rec="${GRU4REC:-.build/release/gru4rec}"
 case "$gru4rec" in
@@ -41,6 +43,6 @@ for name in train test train_tr valid; do
 done
 # Move into place only once everything succeeded.
 for file in train.tsv.gz test.tsv.gz train_tr.tsv.gz valid.tsv.gz items.tsv; do
-  mv -f "$work/$file" "$here/$file"
+  mv -f "$work/$file" "$dest/$file"
 done
-ls -l "$here"/train.tsv.gz "$here"/test.tsv.gz "$here"/train_tr.tsv.gz "$here"/valid.tsv.gz "$here"/items.tsv >&2
+ls -l "$dest"/train.tsv.gz "$dest"/test.tsv.gz "$dest"/train_tr.tsv.gz "$dest"/valid.tsv.gz "$dest"/items.tsv >&2

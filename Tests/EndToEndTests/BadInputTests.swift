@@ -154,6 +154,11 @@ struct BadInputTests {
     // MARK: The table
 
     static let cases: [Case] = [
+        // Typed hyperparameter options: the type checked by ArgumentParser, the range by the core's table.
+        Case(name: "train --batch-size 1.5", arguments: train + ["--batch-size", "1.5"], fragment: "invalid for '--batch-size"),
+        Case(name: "train --dropout-p-hidden 2", arguments: train + ["--dropout-p-hidden", "2"], fragment: "--dropout-p-hidden: invalid value"),
+        Case(name: "train --optimizer adamw", arguments: train + ["--optimizer", "adamw"], fragment: "one of 'adagrad', 'adam' or 'sgd'"),
+        Case(name: "train --layers 100,x", arguments: train + ["--layers", "100,x"], fragment: "invalid for '--layers"),
         // Sizes nothing capped.
         Case(name: "train --layers 100000", arguments: train + ["--layers", "100000"], fragment: "layers"),
         Case(name: "train --embedding 1e8 unconstrained", arguments: train + ["--embedding", "100000000", "--constrained-embedding", "false"],

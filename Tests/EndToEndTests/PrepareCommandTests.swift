@@ -90,6 +90,21 @@ private final class Workspace {
 /// `gru4rec prepare`, run as a user would: files, counts, exit codes, and no output
 /// files after an error.
 @Suite struct PrepareCommandTests {
+    @Test("demo-data/build-data.sh run with this build writes the committed demo files byte for byte",
+          .enabled(if: TestPaths.exists(TestPaths.packageRoot + "/demo-data/online_retail_raw.csv.gz")))
+    func demoDataRebuildsIdentically() throws {
+        let binary = try #require(builtProductPath("gru4rec"), "the gru4rec executable was not built")
+        let demo = TestPaths.packageRoot + "/demo-data"
+        let dir = TestPaths.temporaryDirectory("gru4rec-demo-rebuild")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try RunningCommand("/bin/bash", [demo + "/build-data.sh"], environment: ["GRU4REC": binary, "DEMO_DATA_DIR": dir]).wait()
+        try #require(r.code == 0, "build-data.sh failed: \(r.err.suffix(2000))")
+        for name in ["train.tsv.gz", "test.tsv.gz", "train_tr.tsv.gz", "valid.tsv.gz", "items.tsv"] {
+            let rebuilt = try #require(FileManager.default.contents(atPath: dir + "/" + name), "\(name) was not written")
+            #expect(rebuilt == FileManager.default.contents(atPath: demo + "/" + name), "\(name) differs from the committed file")
+        }
+    }
+
     @Test func writesTheFilesAndPrintsTheCounts() throws {
         let w = try Workspace()
         let r = try runGRU4Rec(["prepare", w.raw, "--output-dir", w.out] + retailOptions + ["--valid-days", "1"])

@@ -3,9 +3,11 @@ import Testing
 @testable import GRU4Rec
 import GRU4RecTestSupport
 
-/// Replays the reference implementation's recorded runs (../shared/fixtures,
-/// ../shared/fixtures/FORMAT.md) step by step: structure, single teacher-forced steps, a free run
-/// from the initial parameters, and the evaluation. Tolerances: GRU4Rec.md, Tolerances (from ../shared/fixtures/FORMAT.md, section 12).
+/// Replays the reference implementation's recorded runs (../shared/fixtures, whose file
+/// format is described beside them, outside this repository) step by step: structure, single
+/// teacher-forced steps, a free run from the initial parameters, and the evaluation. The
+/// conventions and tolerances are this project's own: GRU4Rec.docc (GRU4Rec.md), "Conventions
+/// the code cites" and "Tolerances".
 struct Fixture {
     let name: String
     let tensors: SafeTensorsFile

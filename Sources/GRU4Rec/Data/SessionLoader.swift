@@ -25,11 +25,9 @@ extension SessionData {
         let si = try reader.columnIndex(named: columns.session, hint: "name the session column with --session-col")
         let ii = try reader.columnIndex(named: columns.item, hint: "name the item column with --item-col")
         let ti = try reader.columnIndex(named: columns.time, hint: "name the time column with --time-col")
-        var sessionKeys: [String] = [], itemKeys: [String] = [], times: [Double] = []
         // Ids are compared as bytes (ExactKey) and must be UTF-8: invalid bytes are an error
         // naming the line, never replaced by U+FFFD (which would merge distinct ids).
-        var internedSessions: [ExactKey: String] = [:]
-        var internedItems: [ExactKey: String] = [:]
+        var builder = SessionDataBuilder(catalog: catalog)
         let rows = try reader.forEachRow { row in
             let t = try row.double(ti)
             let s = try row.validString(si), i = try row.validString(ii)
@@ -37,16 +35,13 @@ extension SessionData {
                 throw InputError(path: path, line: row.lineNumber, message: "empty \(s.isEmpty ? columns.session : columns.item) field",
                                  hint: "every event needs a session id and an item id")
             }
-            let sk = ExactKey(s), ik = ExactKey(i)
-            if let known = internedSessions[sk] { sessionKeys.append(known) } else { internedSessions[sk] = s; sessionKeys.append(s) }
-            if let known = internedItems[ik] { itemKeys.append(known) } else { internedItems[ik] = i; itemKeys.append(i) }
-            times.append(t)
+            builder.add(session: s, item: i, time: t)
         }
         guard rows > 0 else {
             throw InputError(path: path, line: reader.headerLineNumber, message: "the file has a header but no events",
                              hint: "a session file needs one event per line after the header")
         }
-        return SessionData.build(sessionKeys: sessionKeys, itemKeys: itemKeys, times: times, catalog: catalog)
+        return builder.finish()
     }
 }
 

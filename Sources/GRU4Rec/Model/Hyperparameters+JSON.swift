@@ -44,37 +44,6 @@ public enum HyperparameterValue: Equatable, Sendable {
 }
 
 extension Hyperparameters {
-    /// Every hyperparameter under its reference name, typed, in the stable
-    /// order of ``names``.
-    public var typedValues: [(String, HyperparameterValue)] {
-        [
-            ("layers", .integers(layers)),
-            ("loss", .text(loss.rawValue)),
-            ("final_act", .text(finalActivation.description)),
-            ("elu_param", .number(eluParam)),
-            ("batch_size", .integer(batchSize)),
-            ("dropout_p_embed", .number(dropoutPEmbed)),
-            ("dropout_p_hidden", .number(dropoutPHidden)),
-            ("learning_rate", .number(learningRate)),
-            ("momentum", .number(momentum)),
-            ("n_sample", .integer(nSample)),
-            ("sample_alpha", .number(sampleAlpha)),
-            ("sample_store", .integer(sampleStore)),
-            ("bpreg", .number(bpreg)),
-            ("logq", .number(logq)),
-            ("embedding", .integer(embedding)),
-            ("constrained_embedding", .bool(constrainedEmbedding)),
-            ("n_epochs", .integer(nEpochs)),
-            ("optimizer", .text(optimizer.rawValue)),
-            ("adam_beta1", .number(adamBeta1)),
-            ("adam_beta2", .number(adamBeta2)),
-            ("adam_epsilon", .number(adamEpsilon)),
-            ("grad_clip", .number(gradClip)),
-            // A seed above Int.max stays exact as text.
-            ("seed", seed <= UInt64(Int.max) ? .integer(Int(seed)) : .text(String(seed))),
-        ]
-    }
-
     /// The JSON object the model file stores (format version 1 and later):
     /// `{"layers":[100],"loss":"cross-entropy","batch_size":32,"constrained_embedding":true,...}`.
     public var jsonText: String {

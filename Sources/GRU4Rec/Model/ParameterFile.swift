@@ -99,7 +99,7 @@ public enum ParameterFile {
                 default: refused.append("adapt=\(text) (adagrad, adam or none)")
                 }
             default:
-                guard Hyperparameters.names.contains(key.replacingOccurrences(of: "-", with: "_")) || ["lr", "epochs", "sample_cache_max_size"].contains(key) else {
+                guard Hyperparameters.field(named: key) != nil else {
                     refused.append(key)
                     continue
                 }

@@ -20,8 +20,9 @@ public struct TrainerCheckpointInfo: Codable, Equatable, Sendable {
     public var epochBatches: Int
     public var epochEvents: Int
     public var epochSeconds: Double
-    /// Caller-defined extras (early-stopping bookkeeping, ...).
-    public var extras: [String: Double]
+    /// The run's early-stopping and keep-best bookkeeping (JSON key `extras`, its name
+    /// since the first checkpoints).
+    public var run: TrainingRunState
     /// What the checkpoint was trained on; `--resume` refuses other data.
     public var data: TrainingDataFingerprint?
 
@@ -29,14 +30,16 @@ public struct TrainerCheckpointInfo: Codable, Equatable, Sendable {
         case completedEpochs = "completed_epochs", batcher, hiddenRows = "hidden_rows"
         case samplerRefillState = "sampler_refill_state", samplerPosition = "sampler_position"
         case dropoutState = "dropout_state", optimizerSteps = "optimizer_steps", epochLossSum = "epoch_loss_sum"
-        case epochBatches = "epoch_batches", epochEvents = "epoch_events", epochSeconds = "epoch_seconds", extras
+        case epochBatches = "epoch_batches", epochEvents = "epoch_events", epochSeconds = "epoch_seconds", run = "extras"
         case data = "training_data"
     }
 }
 
 extension Trainer {
-    /// Writes a checkpoint atomically. `best` (optional) is a parameter snapshot kept alongside.
-    public func saveCheckpoint(to path: String, facts: TrainingFacts, best: ParameterStore? = nil, extras: [String: Double] = [:]) throws {
+    /// Writes a checkpoint atomically. `best` (optional) is a parameter snapshot kept
+    /// alongside; `run` the training run's policy state.
+    public func saveCheckpoint(to path: String, facts: TrainingFacts, best: ParameterStore? = nil,
+                               run: TrainingRunState = TrainingRunState()) throws {
         var tensors: [(String, [Float], [Int])] = []
         for spec in model.parameters.specs {
             tensors.append(("opt/acc/\(spec.name)", step.optimizer.acc.values(spec.name), spec.shape))
@@ -52,19 +55,25 @@ extension Trainer {
             samplerRefillState: sampler.refillState.stateWords, samplerPosition: sampler.position,
             dropoutState: step.dropoutState.stateWords, optimizerSteps: step.optimizer.stepCount,
             epochLossSum: epochLossSum, epochBatches: epochBatches, epochEvents: epochEvents, epochSeconds: epochSeconds,
-            extras: extras, data: TrainingDataFingerprint(data, file: trainingFile))
+            run: run, data: TrainingDataFingerprint(data, file: trainingFile))
         let json = String(decoding: try JSONEncoder.sorted.encode(info), as: UTF8.self)
         try model.save(to: path, facts: facts, extraTensors: tensors, extraMetadata: ["checkpoint": json])
     }
 
-    /// Restores the state saved by ``saveCheckpoint(to:facts:best:extras:)`` into this trainer,
+    /// Restores the state saved by ``saveCheckpoint(to:facts:best:run:)`` into this trainer,
     /// whose model must have been loaded from the same file. Returns the saved best
-    /// parameters (if any) and the extras.
-    public func restoreCheckpoint(from file: SafeTensorsFile) throws -> (best: ParameterStore?, extras: [String: Double]) {
-        guard let text = file.metadata["checkpoint"],
-              let info = try? JSONDecoder().decode(TrainerCheckpointInfo.self, from: Data(text.utf8)) else {
+    /// parameters (if any) and the run's policy state.
+    public func restoreCheckpoint(from file: SafeTensorsFile) throws -> (best: ParameterStore?, run: TrainingRunState) {
+        guard let text = file.metadata["checkpoint"] else {
             throw InputError(path: file.path, message: "not a training checkpoint (no 'checkpoint' metadata)",
                              hint: "--resume takes the .checkpoint.safetensors file written during training")
+        }
+        let info: TrainerCheckpointInfo
+        do {
+            info = try JSONDecoder().decode(TrainerCheckpointInfo.self, from: Data(text.utf8))
+        } catch let error as DecodingError {
+            throw InputError(path: file.path, message: "checkpoint field '\(error.fieldPath)' is missing or not of its type",
+                             hint: "the checkpoint is damaged or was edited; train again without --resume")
         }
         // Everything is checked before anything is changed: a bad checkpoint leaves the
         // trainer as it was.
@@ -102,7 +111,7 @@ extension Trainer {
         } else {
             batcher = nil
         }
-        return (best, info.extras)
+        return (best, info.run)
     }
 
     /// The tensor `name` of the checkpoint, which must have `shape` and finite values.
@@ -157,8 +166,14 @@ extension Trainer {
         guard info.epochLossSum.isFinite else { throw bad("epoch_loss_sum", "is not a finite number") }
         guard info.epochBatches >= 0, info.epochEvents >= 0 else { throw bad("epoch_batches", "or epoch_events is negative") }
         guard info.epochSeconds.isFinite, info.epochSeconds >= 0 else { throw bad("epoch_seconds", "is not a non-negative number") }
-        for (key, value) in info.extras where !(value.isFinite && abs(value) <= 1e15) {
-            throw bad("extras.\(key)", "is not a finite number of sane size")
+        guard info.run.bestScore.isFinite, abs(info.run.bestScore) <= 1e15 else {
+            throw bad("extras.best_score", "is not a finite number of sane size")
+        }
+        guard (0...ResourceLimits.maximumEpochs).contains(info.run.bestEpoch) else {
+            throw bad("extras.best_epoch", "is \(info.run.bestEpoch), expected 0...\(ResourceLimits.maximumEpochs)")
+        }
+        guard (0...ResourceLimits.maximumEpochs).contains(info.run.sinceBest) else {
+            throw bad("extras.since_best", "is \(info.run.sinceBest), expected 0...\(ResourceLimits.maximumEpochs)")
         }
         guard let state = info.batcher else {
             guard info.hiddenRows == 0 else { throw bad("hidden_rows", "is \(info.hiddenRows) between epochs, expected 0") }
@@ -196,5 +211,19 @@ extension Trainer {
         guard (0...maximumSteps).contains(state.stepsLeft) else {
             throw bad("batcher.stepsLeft", "is \(state.stepsLeft), expected 0...\(maximumSteps) for the rows' sessions")
         }
+    }
+}
+
+extension DecodingError {
+    /// The dotted path of the field that failed, e.g. `extras.best_epoch` (`(top level)` for the whole value).
+    var fieldPath: String {
+        let path: [CodingKey]
+        switch self {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): path = c.codingPath
+        case .keyNotFound(let key, let c): path = c.codingPath + [key]
+        @unknown default: path = []
+        }
+        let names = path.map { $0.intValue.map(String.init) ?? $0.stringValue }
+        return names.isEmpty ? "(top level)" : names.joined(separator: ".")
     }
 }

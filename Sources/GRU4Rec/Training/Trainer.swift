@@ -37,6 +37,12 @@ public enum TrainingError: Error, CustomStringConvertible {
     case noTransitions
     /// A parameter holds NaN or infinity after an epoch (the loss stayed finite).
     case nonFiniteParameter(name: String, epoch: Int)
+    /// Resuming, but there is no checkpoint at `path`.
+    case noCheckpoint(path: String)
+    /// A warm start that would change the continued model's layers or input mode.
+    case architectureChanged(layers: [Int], inputMode: InputMode)
+    /// Pretrained vectors for a model with one-hot input (it has no embedding to fill).
+    case vectorsNeedEmbedding
 
     public var description: String {
         switch self {
@@ -44,6 +50,12 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "the loss became NaN in epoch \(e), mini-batch \(b)\n  hint: lower the learning rate, or use a smaller bpreg / logq"
         case let .nonFiniteParameter(name, e):
             return "parameter \(name) holds NaN or infinity after epoch \(e); training stopped (the last checkpoint is kept)\n  hint: lower the learning rate, or set grad_clip"
+        case let .noCheckpoint(path):
+            return "no checkpoint at \(escapingControlCharacters(path)) to resume from\n  hint: train without --resume, or check --output"
+        case let .architectureChanged(layers, mode):
+            return "--from keeps the model's architecture (layers \(layers), \(mode.rawValue) input); do not change layers/embedding"
+        case .vectorsNeedEmbedding:
+            return "--init-embeddings needs shared (constrained) or separate embeddings; this model uses one-hot input"
         case .noTransitions:
             return "the training data has no session with two or more events: nothing to learn from\n  hint: check the session and item columns, and that sessions are not all of length 1"
         }
@@ -70,8 +82,9 @@ public final class Trainer {
     var batcher: SessionBatcher?
     /// Σ of the epoch's step losses.
     var epochLossSum = 0.0
-    var epochBatches = 0
-    var epochEvents = 0
+    /// Mini-batches and predicted events done in the current (or just finished) epoch.
+    public internal(set) var epochBatches = 0
+    public internal(set) var epochEvents = 0
     var epochSeconds = 0.0
     private var negatives: [Int32]
     private var batch = BatchStep()

@@ -54,7 +54,9 @@ struct Bench: ParsableCommand {
         return nil
     }
 
-    /// Events/s over `steps` mini-batches (or an epoch) of a fresh model; the profile of the last repeat.
+    /// Events/s over `steps` mini-batches (or an epoch) of a fresh model, trained by the
+    /// trainer's own epoch loop (stopped after 20 warm-up mini-batches, timed from there);
+    /// the profile of the last repeat.
     func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false) throws -> (Stat, StepProfile) {
         var rates: [Double] = []
         var lastProfile = StepProfile()
@@ -63,30 +65,17 @@ struct Bench: ParsableCommand {
             h.seed = UInt64(r + 1)
             let model = GRU4RecModel(hyperparameters: h, catalog: catalog, itemSupport: data.itemSupport(itemCount: catalog.count))
             try model.initialize(.uniform(seed: h.seed))
-            let step = TrainingStep(model: model)
-            var sampler = NegativeSampler(support: model.itemSupport, alpha: h.sampleAlpha, nSample: h.nSample, storeSize: h.sampleStore, seed: h.seed)
-            var batcher = SessionBatcher(data: data, batchSize: h.batchSize, stopBelowTwoRows: h.nSample == 0)
-            var batch = BatchStep()
-            var negatives = [Int32](repeating: 0, count: max(1, h.nSample))
-            var events = 0, done = 0
-            var start: UInt64 = 0
+            let trainer = try Trainer(model: model, data: data)
             let warmup = steps > 0 ? 20 : 0
-            while batcher.next(into: &batch) {
-                if done == warmup {
-                    start = nowNanoseconds()
-                    events = 0
-                    if profile { step.clock = nowNanoseconds; step.profile = StepProfile() }
-                }
-                step.prepareHidden(batch)
-                negatives.withUnsafeMutableBufferPointer { sampler.next(into: $0.baseAddress!) }
-                negatives.withUnsafeBufferPointer { _ = step.run(batch, negatives: $0.baseAddress!) }
-                events += batch.rows
-                done += 1
-                if steps > 0 && done >= warmup + steps { break }
-            }
+            if warmup > 0 { _ = try trainer.runEpoch(reportEvery: 0, shouldStop: { trainer.epochBatches >= warmup }) }
+            let warmEvents = trainer.epochEvents
+            let start = nowNanoseconds()
+            if profile { trainer.step.clock = nowNanoseconds; trainer.step.profile = StepProfile() }
+            _ = try trainer.runEpoch(reportEvery: 0, shouldStop: { steps > 0 && trainer.epochBatches >= warmup + steps })
             let seconds = Double(nowNanoseconds() - start) / 1e9
-            rates.append(Double(events) / seconds)
-            lastProfile = step.profile
+            // A finished epoch resets nothing until the next one starts: its counts stay readable.
+            rates.append(Double(trainer.epochEvents - warmEvents) / seconds)
+            lastProfile = trainer.step.profile
         }
         return (Self.stat(rates), lastProfile)
     }

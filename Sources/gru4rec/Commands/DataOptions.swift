@@ -42,41 +42,100 @@ struct ThreadOptions: ParsableArguments {
     func apply() { if let threads { Parallel.setThreads(threads) } }
 }
 
-/// Every hyperparameter as an option, under the reference's names with dashes.
+/// Every hyperparameter as a typed option, under the reference's names with dashes;
+/// the help lines come from the core's table (``Hyperparameters/table``). ArgumentParser
+/// checks each value's type; `validate()` checks ranges through the table's readers.
 struct HyperparameterOptions: ParsableArguments {
-    @Option(help: "GRU layer sizes, e.g. 100 or 100,100 (reference: layers).") var layers: String?
-    @Option(help: "cross-entropy, bpr-max, top1-max, bpr or top1.") var loss: String?
-    @Option(name: .customLong("final-act"), help: "Final activation for ranking losses: linear, tanh, elu-<alpha>.") var finalAct: String?
-    @Option(name: .customLong("elu-param"), help: "ELU alpha of the final activation (0: linear).") var eluParam: String?
-    @Option(name: .customLong("batch-size"), help: "Session-parallel mini-batch size.") var batchSize: String?
-    @Option(name: .customLong("dropout-p-embed"), help: "Dropout on the input embedding.") var dropoutPEmbed: String?
-    @Option(name: .customLong("dropout-p-hidden"), help: "Dropout on each GRU layer's output.") var dropoutPHidden: String?
-    @Option(name: .customLong("learning-rate"), help: "Learning rate.") var learningRate: String?
-    @Option(help: "Momentum of Adagrad (or SGD).") var momentum: String?
-    @Option(name: .customLong("n-sample"), help: "Extra negatives shared by the mini-batch.") var nSample: String?
-    @Option(name: .customLong("sample-alpha"), help: "Negatives are drawn proportional to support^alpha.") var sampleAlpha: String?
-    @Option(name: .customLong("sample-store"), help: "Size of the precomputed negative store (0: draw each step).") var sampleStore: String?
-    @Option(help: "BPR-max score regularisation.") var bpreg: String?
-    @Option(help: "logQ correction for cross-entropy (0..1).") var logq: String?
-    @Option(help: "Separate input embedding size (0: none).") var embedding: String?
-    @Option(name: .customLong("constrained-embedding"), help: "Share the output matrix as input embedding (true/false).") var constrainedEmbedding: String?
-    @Option(help: "adagrad (reference), adam or sgd.") var optimizer: String?
-    @Option(name: .customLong("grad-clip"), help: "Clip the global gradient norm (0: off).") var gradClip: String?
+    @Option(help: .hyperparameter("layers")) var layers: LayerSizes?
+    @Option(help: .hyperparameter("loss")) var loss: LossFunction?
+    @Option(name: .customLong("final-act"), help: .hyperparameter("final_act")) var finalAct: FinalActivation?
+    @Option(name: .customLong("elu-param"), help: .hyperparameter("elu_param")) var eluParam: Float?
+    @Option(name: .customLong("batch-size"), help: .hyperparameter("batch_size")) var batchSize: Int?
+    @Option(name: .customLong("dropout-p-embed"), help: .hyperparameter("dropout_p_embed")) var dropoutPEmbed: Float?
+    @Option(name: .customLong("dropout-p-hidden"), help: .hyperparameter("dropout_p_hidden")) var dropoutPHidden: Float?
+    @Option(name: .customLong("learning-rate"), help: .hyperparameter("learning_rate")) var learningRate: Float?
+    @Option(help: .hyperparameter("momentum")) var momentum: Float?
+    @Option(name: .customLong("n-sample"), help: .hyperparameter("n_sample")) var nSample: Int?
+    @Option(name: .customLong("sample-alpha"), help: .hyperparameter("sample_alpha")) var sampleAlpha: Float?
+    @Option(name: .customLong("sample-store"), help: .hyperparameter("sample_store")) var sampleStore: Int?
+    @Option(help: .hyperparameter("bpreg")) var bpreg: Float?
+    @Option(help: .hyperparameter("logq")) var logq: Float?
+    @Option(help: .hyperparameter("embedding")) var embedding: EmbeddingSize?
+    @Option(name: .customLong("constrained-embedding"), help: .hyperparameter("constrained_embedding")) var constrainedEmbedding: Bool?
+    @Option(help: .hyperparameter("optimizer")) var optimizer: OptimizerKind?
+    @Option(name: .customLong("grad-clip"), help: .hyperparameter("grad_clip")) var gradClip: Float?
 
-    var pairs: [(String, String?)] {
-        [("layers", layers), ("loss", loss), ("elu_param", eluParam), ("final_act", finalAct), ("batch_size", batchSize),
-         ("dropout_p_embed", dropoutPEmbed), ("dropout_p_hidden", dropoutPHidden), ("learning_rate", learningRate),
-         ("momentum", momentum), ("n_sample", nSample), ("sample_alpha", sampleAlpha), ("sample_store", sampleStore),
-         ("bpreg", bpreg), ("logq", logq), ("embedding", embedding), ("constrained_embedding", constrainedEmbedding),
-         ("optimizer", optimizer), ("grad_clip", gradClip)]
+    /// The options given, as reference names and the text the table reads back exactly.
+    var given: [(String, String)] {
+        let all: [(String, String?)] = [
+            ("layers", layers?.text), ("loss", loss?.rawValue), ("elu_param", eluParam?.description),
+            ("final_act", finalAct?.description), ("batch_size", batchSize?.description),
+            ("dropout_p_embed", dropoutPEmbed?.description), ("dropout_p_hidden", dropoutPHidden?.description),
+            ("learning_rate", learningRate?.description), ("momentum", momentum?.description), ("n_sample", nSample?.description),
+            ("sample_alpha", sampleAlpha?.description), ("sample_store", sampleStore?.description), ("bpreg", bpreg?.description),
+            ("logq", logq?.description), ("embedding", embedding?.text), ("constrained_embedding", constrainedEmbedding?.description),
+            ("optimizer", optimizer?.rawValue), ("grad_clip", gradClip?.description),
+        ]
+        return all.compactMap { name, value in value.map { (name, $0) } }
+    }
+
+    /// Values out of range are a usage error naming the option.
+    func validate() throws {
+        var scratch = Hyperparameters()
+        for (name, value) in given {
+            do { try scratch.set(name, to: value) } catch let error as HyperparameterError {
+                throw ValidationError("--\(name.replacingOccurrences(of: "_", with: "-")): \(error)")
+            }
+        }
     }
 
     func apply(to hp: inout Hyperparameters) throws {
-        for (k, v) in pairs { if let v { try hp.set(k, to: v) } }
+        for (name, value) in given { try hp.set(name, to: value) }
+    }
+}
+
+/// `--layers 100` or `100,100` (or the reference's `100/100`), read by the core's table.
+struct LayerSizes: ExpressibleByArgument {
+    var sizes: [Int]
+    var text: String { sizes.map(String.init).joined(separator: "/") }
+    init?(argument: String) {
+        var hp = Hyperparameters()
+        guard (try? hp.set("layers", to: argument)) != nil else { return nil }
+        sizes = hp.layers
+    }
+}
+
+/// `--embedding N` or `layersize` (the first layer's size).
+enum EmbeddingSize: ExpressibleByArgument {
+    case size(Int)
+    case layerSize
+    init?(argument: String) {
+        if argument == "layersize" { self = .layerSize } else if let n = Int(argument) { self = .size(n) } else { return nil }
+    }
+    var text: String {
+        switch self {
+        case .size(let n): return String(n)
+        case .layerSize: return "layersize"
+        }
+    }
+}
+
+extension FinalActivation: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
+extension LossFunction: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}
+
+extension ArgumentHelp {
+    /// The help line of a hyperparameter from the core's table, with its reference name.
+    static func hyperparameter(_ name: String) -> ArgumentHelp {
+        let help = Hyperparameters.help(for: name)
+        return ArgumentHelp((help.hasSuffix(".") ? String(help.dropLast()) : help) + " (reference: \(name)).")
     }
 }
 
 extension TieMode: ExpressibleByArgument {}
+extension KeepPolicy: ExpressibleByArgument {}
 
 /// Parses "1,5,10,20".
 func parseCutoffs(_ s: String) throws -> [Int] {

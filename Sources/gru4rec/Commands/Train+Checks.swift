@@ -2,9 +2,8 @@ import ArgumentParser
 import Foundation
 import GRU4Rec
 
-/// The checks `train` makes before it spends time training: output paths it will
-/// write, the `--init-embeddings` file, sizes against memory, and training data with nothing
-/// to learn from. Each failure names the file and what to do.
+/// The check `train` makes before it reads anything: the output paths it will write.
+/// (The core's ``TrainingRun`` checks the data, the vectors and sizes against memory.)
 extension Train {
     /// Refuses output paths that cannot be written, before training starts: a
     /// directory in the way, a missing or unwritable directory.
@@ -26,27 +25,5 @@ extension Train {
                                  hint: "check its permissions, or choose another --output")
             }
         }
-    }
-
-
-    /// A trainer for `data`; training data with no session of two events or more is an
-    /// error naming the training file.
-    func makeTrainer(model: GRU4RecModel, data: SessionData) throws -> Trainer {
-        do {
-            let trainer = try Trainer(model: model, data: data)
-            trainer.trainingFile = train
-            return trainer
-        } catch TrainingError.noTransitions {
-            throw InputError(path: train, message: "no session has two or more events (\(data.eventCount) events in "
-                             + "\(data.sessionCount) sessions): there is nothing to learn from",
-                             hint: "check --session-col and --item-col, and that sessions are not all of length 1")
-        }
-    }
-
-    /// The text of an `--init-embeddings` file (a regular UTF-8 file that fits in memory).
-    func readEmbeddingsText(_ path: String) throws -> String {
-        let memory = ResourceLimits.physicalMemory
-        return try readRegularTextFile(path, option: "--init-embeddings", maximumBytes: memory > 0 ? memory / 2 : Int.max,
-                                hint: "give a word2vec/GloVe text file: one 'itemId v1 v2 ...' line per item")
     }
 }

@@ -2,20 +2,23 @@ import Foundation
 
 /// The rows of a raw event file, in file order, with the verdict of the row filters.
 ///
-/// Session and item ids are interned: `sessionKeys[k]` is the `k`-th distinct session
-/// id in file order (so ordinals follow first appearance), likewise `itemKeys`.
+/// Session and item ids are interned (``IdTable``): `sessionKeys[k]` is the `k`-th
+/// distinct session id in file order (so ordinals follow first appearance), likewise
+/// `itemKeys`.
 struct PreprocessRawEvents {
-    var sessionKeys: [String] = []
-    var itemKeys: [String] = []
+    private var sessionTable = IdTable()
+    private var itemTable = IdTable()
+    var sessionKeys: [String] { sessionTable.ids }
+    var itemKeys: [String] { itemTable.ids }
     /// Per row: the session ordinal, the item ordinal, the time in unix seconds.
     var eventSessions: [Int32] = []
     var eventItems: [Int32] = []
     var eventTimes: [Double] = []
-    /// Per row: 0 if every row filter keeps it, else the 1-based index of the first row
-    /// filter (in `rowFilterLabels` order) that drops it.
-    var droppedBy: [UInt8] = []
-    /// The labels of the row filters in the order they apply.
-    var rowFilterLabels: [String] = []
+    /// The row filters in the order they apply.
+    var rowFilters: [PreprocessRowFilter] = []
+    /// Per row: 0 if every row filter keeps it, else the 1-based position in
+    /// `rowFilters` of the first filter that drops it.
+    var droppedBy: [UInt16] = []
     /// Per item ordinal: the most frequent non-empty name on the kept rows (ties: the
     /// first seen); empty when there is none or no name column.
     var itemNames: [String] = []
@@ -43,22 +46,18 @@ struct PreprocessRawEvents {
         let minimumColumns = try configuration.minimums.map {
             try reader.columnIndex(named: $0.column, hint: "fix the column name in --min \($0.column)=\(formatCompact($0.value))")
         }
-        let minimumValues = configuration.minimums.map(\.value)
         let parser = try configuration.timeFormat.makeParser()
 
         var raw = PreprocessRawEvents()
         raw.headerLine = reader.headerLineNumber
-        if let pattern = configuration.dropSessionsMatching { raw.rowFilterLabels.append("drop sessions matching \(pattern)") }
-        if let pattern = configuration.keepItemsMatching { raw.rowFilterLabels.append("keep items matching \(pattern)") }
-        raw.rowFilterLabels += configuration.minimums.map { "keep rows with \($0)" }
-        let itemFilterStep = UInt8(sessionPattern == nil ? 1 : 2)
-        let minimumFirstStep = itemFilterStep + (itemPattern == nil ? 0 : 1)
+        let filters = PreprocessRowFilter.list(configuration, sessionPattern: sessionPattern, itemPattern: itemPattern,
+                                               minimumColumns: minimumColumns)
+        raw.rowFilters = filters
 
         // Ids are compared as bytes (ExactKey) and must be UTF-8, as in SessionData.load.
-        var sessionLookup: [ExactKey: Int32] = [:]
-        var itemLookup: [ExactKey: Int32] = [:]
-        var sessionDropped: [Bool] = []
-        var itemKept: [Bool] = []
+        // The filters of ids give their verdict once per distinct id.
+        var sessionVerdicts: [UInt16] = []
+        var itemVerdicts: [UInt16] = []
         var nameLookup: [String: Int32] = [:]
         var names: [String] = []
         var itemNameCounts: [[(name: Int32, count: Int)]] = []
@@ -79,26 +78,16 @@ struct PreprocessRawEvents {
 
         let rows = try reader.forEachRow { row in
             let sessionID = try row.validString(sessionColumn)
-            let session: Int32
-            if let known = sessionLookup[ExactKey(sessionID)] {
-                session = known
-            } else {
+            let (session, newSession) = raw.sessionTable.insert(sessionID)
+            if newSession {
                 try checkID(sessionID, column: columns.session, line: row.lineNumber)
-                session = Int32(raw.sessionKeys.count)
-                sessionLookup[ExactKey(sessionID)] = session
-                raw.sessionKeys.append(sessionID)
-                sessionDropped.append(sessionPattern.map { matches($0, sessionID) } ?? false)
+                sessionVerdicts.append(PreprocessRowFilter.verdict(filters) { $0.keeps(session: sessionID) })
             }
             let itemID = try row.validString(itemColumn)
-            let item: Int32
-            if let known = itemLookup[ExactKey(itemID)] {
-                item = known
-            } else {
+            let (item, newItem) = raw.itemTable.insert(itemID)
+            if newItem {
                 try checkID(itemID, column: columns.item, line: row.lineNumber)
-                item = Int32(raw.itemKeys.count)
-                itemLookup[ExactKey(itemID)] = item
-                raw.itemKeys.append(itemID)
-                itemKept.append(itemPattern.map { matches($0, itemID) } ?? true)
+                itemVerdicts.append(PreprocessRowFilter.verdict(filters) { $0.keeps(item: itemID) })
                 itemNameCounts.append([])
             }
             let timeField = row[timeColumn]
@@ -106,13 +95,8 @@ struct PreprocessRawEvents {
                 throw timeError(row: row, column: timeColumn, name: columns.time, path: path,
                                 format: configuration.timeFormat)
             }
-            var verdict: UInt8 = 0
-            if sessionDropped[Int(session)] { verdict = 1 }
-            if verdict == 0 && !itemKept[Int(item)] { verdict = itemFilterStep }
-            for k in minimumColumns.indices {
-                let value = try row.double(minimumColumns[k])
-                if verdict == 0 && value < minimumValues[k] { verdict = minimumFirstStep + UInt8(k) }
-            }
+            let rowVerdict = try PreprocessRowFilter.verdict(filters) { try $0.keeps(row: row) }
+            let verdict = PreprocessRowFilter.first(PreprocessRowFilter.first(sessionVerdicts[Int(session)], itemVerdicts[Int(item)]), rowVerdict)
             if verdict == 0, let nameColumn {
                 let name = sanitizedName(row.string(nameColumn))
                 if !name.isEmpty {
@@ -147,11 +131,6 @@ struct PreprocessRawEvents {
         return raw
     }
 
-    /// Whether `pattern` matches anywhere in `text`.
-    private static func matches(_ pattern: NSRegularExpression, _ text: String) -> Bool {
-        pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
-    }
-
     /// The error for a time field that is not in the format, with a suggestion when one
     /// of the usual formats reads it.
     private static func timeError(
@@ -173,8 +152,8 @@ struct PreprocessRawEvents {
     /// Counts of the rows kept by the first `steps` row filters: events, distinct
     /// sessions, distinct items.
     func counts(afterRowFilters steps: Int) -> (events: Int, sessions: Int, items: Int) {
-        var seenSession = [Bool](repeating: false, count: sessionKeys.count)
-        var seenItem = [Bool](repeating: false, count: itemKeys.count)
+        var seenSession = [Bool](repeating: false, count: sessionTable.count)
+        var seenItem = [Bool](repeating: false, count: itemTable.count)
         var events = 0, sessions = 0, items = 0
         for r in 0..<rowCount where droppedBy[r] == 0 || Int(droppedBy[r]) > steps {
             events += 1
@@ -197,7 +176,7 @@ struct PreprocessRawEvents {
             times.append(eventTimes[r])
         }
         return PreprocessSessions.grouping(
-            eventSessions: sessions, items: items, times: times, sessionKeyCount: sessionKeys.count)
+            eventSessions: sessions, items: items, times: times, sessionKeyCount: sessionTable.count)
     }
 }
 

@@ -50,7 +50,7 @@ public struct Preprocessor {
         // Row filters.
         let rawCounts = raw.counts(afterRowFilters: 0)
         steps.append(PreprocessCount(step: "raw rows", events: rawCounts.events, sessions: rawCounts.sessions, items: rawCounts.items))
-        for (k, label) in raw.rowFilterLabels.enumerated() {
+        for (k, label) in raw.rowFilters.map(\.label).enumerated() {
             let c = raw.counts(afterRowFilters: k + 1)
             steps.append(PreprocessCount(step: label, events: c.events, sessions: c.sessions, items: c.items))
             if c.events == 0 {

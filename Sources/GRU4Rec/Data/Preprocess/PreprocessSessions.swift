@@ -33,7 +33,8 @@ package struct PreprocessSessions: Equatable {
 
     package func length(_ s: Int) -> Int { offsets[s + 1] - offsets[s] }
 
-    /// Groups events given in file order into sessions.
+    /// Groups events given in file order into sessions, in order (``SessionGrouping``,
+    /// the grouping session files get too).
     /// - Parameters:
     ///   - eventSessions: the session ordinal of every event; ordinals are numbered by
     ///     first appearance, so they are below `sessionKeyCount`.
@@ -42,44 +43,9 @@ package struct PreprocessSessions: Equatable {
         eventSessions: [Int32], items: [Int32], times: [Double], sessionKeyCount: Int
     ) -> PreprocessSessions {
         precondition(eventSessions.count == items.count && items.count == times.count)
-        // Counting sort by session: file order inside each session.
-        var counts = [Int](repeating: 0, count: sessionKeyCount + 1)
-        for s in eventSessions { counts[Int(s) + 1] += 1 }
-        for s in 0..<sessionKeyCount { counts[s + 1] += counts[s] }
-        var fill = counts
-        var order = [Int](repeating: 0, count: eventSessions.count)
-        for (e, s) in eventSessions.enumerated() {
-            order[fill[Int(s)]] = e
-            fill[Int(s)] += 1
-        }
-        var grouped = PreprocessSessions(sessions: [], offsets: [0], items: [], times: [])
-        grouped.sessions.reserveCapacity(sessionKeyCount)
-        grouped.offsets.reserveCapacity(sessionKeyCount + 1)
-        grouped.items.reserveCapacity(eventSessions.count)
-        grouped.times.reserveCapacity(eventSessions.count)
-        for s in 0..<sessionKeyCount where counts[s] < counts[s + 1] {
-            var events = Array(order[counts[s]..<counts[s + 1]])
-            if !isSortedByTime(events, times) {
-                // Stable: equal times keep file order (the event index breaks ties).
-                events.sort { times[$0] != times[$1] ? times[$0] < times[$1] : $0 < $1 }
-            }
-            for e in events {
-                grouped.items.append(items[e])
-                grouped.times.append(times[e])
-            }
-            grouped.sessions.append(Int32(s))
-            grouped.offsets.append(grouped.items.count)
-        }
-        return grouped.sortedByFirstEvent()
-    }
-
-    private static func isSortedByTime(_ events: [Int], _ times: [Double]) -> Bool {
-        var k = 1
-        while k < events.count {
-            if times[events[k]] < times[events[k - 1]] { return false }
-            k += 1
-        }
-        return true
+        let grouping = SessionGrouping(eventSessions: eventSessions, times: times, sessionCount: sessionKeyCount)
+        return PreprocessSessions(sessions: grouping.sessions, offsets: grouping.offsets,
+                                  items: grouping.events.map { items[$0] }, times: grouping.events.map { times[$0] })
     }
 
     /// The sessions ordered by the time of their first event, ties by first appearance
