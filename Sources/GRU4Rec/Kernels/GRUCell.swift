@@ -67,7 +67,7 @@ func gruCellForward(
 /// The forward pass's two independent products, one per part:
 /// part 0: a = u · W_ih^T + b_ih; part 1: c = h · W_hh^T + b_hh (into cache.preA / cache.preC).
 @inline(__always)
-func gruCellForwardProduct(
+private func gruCellForwardProduct(
     part: Int, rows b: Int, input i: Int, hidden hs: Int,
     u: UnsafePointer<Float>, h: UnsafePointer<Float>, w: GRUCellWeights, cache: GRUCellCache
 ) {
@@ -83,7 +83,7 @@ func gruCellForwardProduct(
 
 /// The gates and h' for the rows in `rows` (after both products).
 @inline(__always)
-func gruCellForwardGates(
+private func gruCellForwardGates(
     _ rows: Range<Int>, hidden hs: Int, h: UnsafePointer<Float>, cache: GRUCellCache, hOut: UnsafeMutablePointer<Float>
 ) {
     let g3 = 3 * hs
@@ -140,7 +140,7 @@ func gruCellBackward(
 /// Backward through the gates for the rows in `rows`: the gradients of the
 /// pre-activations a (into `scratchA`) and c (into `scratchC`).
 @inline(__always)
-func gruCellBackwardGates(
+private func gruCellBackwardGates(
     _ rows: Range<Int>, hidden hs: Int, h: UnsafePointer<Float>, cache: GRUCellCache, dOut: UnsafePointer<Float>,
     scratchA: UnsafeMutablePointer<Float>, scratchC: UnsafeMutablePointer<Float>
 ) {
@@ -167,7 +167,7 @@ func gruCellBackwardGates(
 /// part 0: dW_ih += da^T · u and b_ih's column sums; part 1: dW_hh += dc^T · h and
 /// b_hh's; and each part dU += da · W_ih for its half of the rows.
 @inline(__always)
-func gruCellBackwardProducts(
+private func gruCellBackwardProducts(
     part: Int, rows b: Int, input i: Int, hidden hs: Int,
     u: UnsafePointer<Float>, h: UnsafePointer<Float>, w: GRUCellWeights, grad: GRUCellWeights,
     dU: UnsafeMutablePointer<Float>?, scratchA: UnsafeMutablePointer<Float>, scratchC: UnsafeMutablePointer<Float>

@@ -1,87 +1,5 @@
 import Foundation
 
-/// A growable scratch buffer, allocated once and reused (no allocation in the hot loop).
-final class ScratchBuffer<Element: Numeric> {
-    private(set) var pointer: UnsafeMutablePointer<Element>
-    private(set) var capacity: Int
-    init(_ capacity: Int = 16) {
-        self.capacity = max(capacity, 16)
-        pointer = .allocate(capacity: self.capacity)
-        pointer.initialize(repeating: 0, count: self.capacity)
-    }
-    deinit { pointer.deallocate() }
-    /// Ensures room for `n` elements (contents are lost when it grows).
-    @discardableResult
-    func reserve(_ n: Int) -> UnsafeMutablePointer<Element> {
-        if n > capacity {
-            pointer.deallocate()
-            capacity = n
-            pointer = .allocate(capacity: n)
-            pointer.initialize(repeating: 0, count: n)
-        }
-        return pointer
-    }
-}
-
-typealias FloatBuffer = ScratchBuffer<Float>
-typealias DoubleBuffer = ScratchBuffer<Double>
-
-/// Maps item indices to dense slots for one step (the distinct rows of a
-/// row-sparse parameter that the step touches). Raw storage, allocated once.
-final class SlotMap {
-    private let slot: UnsafeMutablePointer<Int32>
-    /// The distinct items in slot order (`count` of them).
-    let rowsPointer: UnsafeMutablePointer<Int32>
-    private(set) var count = 0
-    let itemCount: Int
-    init(itemCount: Int) {
-        self.itemCount = itemCount
-        slot = .allocate(capacity: max(1, itemCount))
-        slot.initialize(repeating: -1, count: max(1, itemCount))
-        rowsPointer = .allocate(capacity: max(1, itemCount))
-        rowsPointer.initialize(repeating: 0, count: max(1, itemCount))
-    }
-    deinit { slot.deallocate(); rowsPointer.deallocate() }
-    /// Assigns slots to `n` items (new items get the next slots) and writes each one's slot.
-    func assign(_ items: UnsafePointer<Int32>, count n: Int, slots out: UnsafeMutablePointer<Int32>) {
-        var c = count
-        let slot = self.slot, rows = rowsPointer
-        for j in 0..<n {
-            let item = Int(items[j])
-            var s = slot[item]
-            if s < 0 {
-                s = Int32(c)
-                slot[item] = s
-                rows[c] = Int32(item)
-                c += 1
-            }
-            out[j] = s
-        }
-        count = c
-    }
-    /// The distinct items in slot order.
-    var rows: [Int32] { Array(UnsafeBufferPointer(start: rowsPointer, count: count)) }
-    func clear() {
-        for k in 0..<count { slot[Int(rowsPointer[k])] = -1 }
-        count = 0
-    }
-}
-
-/// Time spent in each phase of training steps, when a clock is injected (benchmarks).
-public struct StepProfile: Sendable {
-    public var gather: UInt64 = 0, gruForward: UInt64 = 0, scores: UInt64 = 0, loss: UInt64 = 0
-    public var scoreBackward: UInt64 = 0, gruBackward: UInt64 = 0, optimizer: UInt64 = 0
-    public var steps = 0
-    /// Sum over the steps of the distinct output items scored (the score columns computed).
-    public var distinctColumns = 0
-    public init() {}
-    /// (phase, nanoseconds) in step order.
-    public var phases: [(String, UInt64)] {
-        [("gather + embedding", gather), ("GRU forward", gruForward), ("scores (product)", scores), ("loss", loss),
-         ("score backward (products)", scoreBackward), ("GRU backward", gruBackward), ("optimizer", optimizer)]
-    }
-}
-
 /// One session-parallel training step of GRU4Rec: wiring over the layers' kernels, each a
 /// forward/backward pair in `Kernels/` that inference runs too (llm.c's `gpt2_forward` /
 /// `gpt2_backward`):
@@ -225,12 +143,14 @@ public final class TrainingStep {
         let u = wySlots.count
         let i0 = mode == .oneHot ? 0 : model.inputSize(ofLayer: 0)
 
-        // Setup (one fork-join): part 0 gathers the input embedding; both parts gather
-        // half of the Wy rows and By values, take half of the logQ shift and zero half of
-        // the gradients; part 1 draws the dropout masks, in the order of the layers (one
-        // random stream).
+        // Setup (one fork-join): both parts gather half of the Wy rows and By values, take
+        // half of the logQ shift and zero half of the gradients the backward pass
+        // accumulates into (the dense ones and By's rows; Wy's rows of input-only items and
+        // the input table's rows on one part each: this is the step's only zero_grad);
+        // part 0 gathers the input embedding; part 1 draws the dropout masks, in the order
+        // of the layers (one random stream).
         let pEmbed = hp.dropoutPEmbed, pHidden = hp.dropoutPHidden
-        let embedWidth = mode == .oneHot ? layers[0] : i0
+        let embedWidth = mode == .oneHot ? layers[0] : i0, inputWidth = mode == .oneHot ? 3 * layers[0] : i0
         let wyRows = UnsafePointer(wySlots.rowsPointer)
         let useShift = hp.loss == .crossEntropy && hp.logq > 0
         let logq = hp.logq, m = hp.batchSize  // the configured batch size splits the columns (GRU4Rec.md, Loss normalisation)
@@ -250,6 +170,7 @@ public final class TrainingStep {
             (act.gB + rowsUy.lowerBound).update(repeating: 0, count: rowsUy.count)
             if part == 0 {
                 if mode != .oneHot { embeddingForward(table: table, width: i0, items: inputIDs, rows: b, out: act.x0) }
+                if mode != .shared { act.gInput.update(repeating: 0, count: inputSlots.count * inputWidth) }
             } else {
                 if u > uy { (act.gW + uy * l).update(repeating: 0, count: (u - uy) * l) }
                 if pEmbed > 0 { fillMask(act.embedMask, count: b * embedWidth, p: pEmbed) }
@@ -318,9 +239,7 @@ public final class TrainingStep {
                                   include: { Optimizer.part(ofRow: wyRows[$0]) == part })
             }
         } else {
-            let width = mode == .oneHot ? 3 * layers[0] : i0
-            act.gInput.update(repeating: 0, count: inputSlots.count * width)
-            embeddingBackward(rows: b, width: width, slots: inSlot, dOut: dInput, into: act.gInput)
+            embeddingBackward(rows: b, width: inputWidth, slots: inSlot, dOut: dInput, into: act.gInput)
         }
 
         if update {
