@@ -4,27 +4,39 @@ import Foundation
 /// The GRU layers without dropout or gradients, for evaluation and live sessions.
 ///
 /// Holds per-layer hidden state for up to `maxRows` rows and the gate
-/// activations of the last step. The same kernels as training are used.
+/// activations of the last step. It runs the training step's forward kernels
+/// (``embeddingForward``, ``gruCellForward``, ``gruEmbeddingForward``) over the same
+/// parameter views (``ParameterTensors``, resolved once), without the dropout masks.
 public final class ForwardPass {
     public let model: GRU4RecModel
     let layers: [Int]
     public let maxRows: Int
+    let params: ParameterTensors
     var hidden: [FloatBuffer], hiddenNext: [FloatBuffer]
     var gates: [FloatBuffer], cn: [FloatBuffer], preA: [FloatBuffer], preC: [FloatBuffer]
-    let x0 = FloatBuffer()
-    let geV = FloatBuffer(), geW = FloatBuffer(), geRH = FloatBuffer(), geCand = FloatBuffer()
+    /// (maxRows, I_0) the input embedding (shared, separate).
+    let x0: FloatBuffer
+    /// The one-hot layer's cache: (maxRows, 3H_0), (maxRows, 2H_0), (maxRows, H_0) twice.
+    let geV: FloatBuffer, geW: FloatBuffer, geRH: FloatBuffer, geCand: FloatBuffer
     public private(set) var rows = 0
 
     public init(model: GRU4RecModel, maxRows: Int) {
         self.model = model
         layers = model.layers
         self.maxRows = maxRows
+        params = ParameterTensors(model.parameters, layers: layers.count, mode: model.inputMode)
         hidden = layers.map { FloatBuffer(maxRows * $0) }
         hiddenNext = layers.map { FloatBuffer(maxRows * $0) }
         gates = layers.map { FloatBuffer(maxRows * 3 * $0) }
         cn = layers.map { FloatBuffer(maxRows * $0) }
         preA = layers.map { FloatBuffer(maxRows * 3 * $0) }
         preC = layers.map { FloatBuffer(maxRows * 3 * $0) }
+        let oneHot = model.inputMode == .oneHot, h0 = oneHot ? layers[0] : 0
+        x0 = FloatBuffer(oneHot ? 0 : maxRows * model.inputSize(ofLayer: 0))
+        geV = FloatBuffer(maxRows * 3 * h0)
+        geW = FloatBuffer(maxRows * 2 * h0)
+        geRH = FloatBuffer(maxRows * h0)
+        geCand = FloatBuffer(maxRows * h0)
     }
 
     /// Zeroes all hidden state.
@@ -41,21 +53,21 @@ public final class ForwardPass {
     public func step(items: UnsafePointer<Int32>, rows b: Int) {
         precondition(b <= maxRows)
         rows = b
-        let params = model.parameters
-        let mode = model.inputMode
-        let i0 = mode == .oneHot ? 0 : model.inputSize(ofLayer: 0)
-        let x = x0.reserve(max(1, b * i0))
-        switch mode {
-        case .shared: gatherRows(params["Wy.weight"], n: i0, index: items, count: b, into: x)
-        case .separate: gatherRows(params["E.weight"], n: i0, index: items, count: b, into: x)
-        case .oneHot: break
+        guard let table = params.inputTable else { preconditionFailure("a GRU4Rec model always has an input table") }
+        if model.inputMode != .oneHot {
+            embeddingForward(table: table, width: model.inputSize(ofLayer: 0), items: items, rows: b, out: x0.pointer)
         }
         for k in 0..<layers.count {
             let h = layers[k]
-            if k == 0 && mode == .oneHot {
-                let w = GRUEmbeddingWeights(wx0: params["GE.Wx0.weight"], wrz0: params["GE.Wrz0"], wh0: params["GE.Wh0"], bh0: params["GE.Bh0"])
-                let cache = GRUEmbeddingCache(v: geV.reserve(b * 3 * h), w: geW.reserve(b * 2 * h), rh: geRH.reserve(b * h), cand: geCand.reserve(b * h))
-                gruEmbeddingForward(rows: b, hidden: h, items: items, h: hidden[k].pointer, w: w, cache: cache, hOut: hiddenNext[k].pointer)
+            if let cell = params.cells[k] {
+                let input = k == 0 ? x0.pointer : hiddenNext[k - 1].pointer
+                gruCellForward(rows: b, input: model.inputSize(ofLayer: k), hidden: h, u: input, h: hidden[k].pointer, w: cell,
+                               cache: GRUCellCache(gates: gates[k].pointer, cN: cn[k].pointer, preA: preA[k].pointer, preC: preC[k].pointer),
+                               hOut: hiddenNext[k].pointer)
+            } else if let cell = params.embeddingCell {
+                let cache = GRUEmbeddingCache(v: geV.pointer, w: geW.pointer, rh: geRH.pointer, cand: geCand.pointer)
+                gruEmbeddingForward(rows: b, hidden: h, items: items, table: table, h: hidden[k].pointer, w: cell,
+                                    cache: cache, hOut: hiddenNext[k].pointer)
                 // Record gates as [r | z | candidate] like the GRUCell layers.
                 let g = gates[k].pointer
                 for row in 0..<b {
@@ -64,12 +76,6 @@ public final class ForwardPass {
                     (dst + h).update(from: v + 2 * h, count: h)
                     (dst + 2 * h).update(from: geCand.pointer + row * h, count: h)
                 }
-            } else {
-                let input = k == 0 ? UnsafePointer(x) : UnsafePointer(hiddenNext[k - 1].pointer)
-                let w = GRUCellWeights(wIH: params["G.\(k).weight_ih"], wHH: params["G.\(k).weight_hh"], bIH: params["G.\(k).bias_ih"], bHH: params["G.\(k).bias_hh"])
-                gruCellForward(rows: b, input: model.inputSize(ofLayer: k), hidden: h, u: input, h: hidden[k].pointer, w: w,
-                               cache: GRUCellCache(gates: gates[k].pointer, cN: cn[k].pointer, preA: preA[k].pointer, preC: preC[k].pointer),
-                               hOut: hiddenNext[k].pointer)
             }
         }
         for k in 0..<layers.count { swap(&hidden[k], &hiddenNext[k]) }

@@ -3,6 +3,12 @@ import CKernels
 
 @inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 
+/// `x[k] *= m[k]` for `count` elements (applying a dropout mask).
+@inline(__always)
+func multiplyElementwise(_ x: UnsafeMutablePointer<Float>, by m: UnsafePointer<Float>, count: Int) {
+    for k in 0..<count { x[k] *= m[k] }
+}
+
 /// Copies `bias` (n floats) into each of `rows` rows of `out` (row stride `ld`).
 @inline(__always)
 func broadcastRows(_ bias: UnsafePointer<Float>, rows: Int, n: Int, into out: UnsafeMutablePointer<Float>, ld: Int) {

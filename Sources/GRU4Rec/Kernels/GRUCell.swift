@@ -28,24 +28,46 @@ struct GRUCellCache {
     var preC: UnsafeMutablePointer<Float>   // (B, 3H) scratch for c
 }
 
-/// Forward: writes h' into `hOut` (B x H). `u` is (B x I), `h` is (B x H).
+/// A layer's dropout masks (inverted dropout: each element 0 or 1/(1 - p), drawn by the
+/// training step); nil where that dropout is off, and always in evaluation.
+struct LayerDropout {
+    /// On the layer's input (B x I): embedding dropout on layer 0.
+    var input: UnsafePointer<Float>? = nil
+    /// On the layer's output (B x H): hidden dropout (embedding dropout on the one-hot
+    /// layer). The dropped output is the state the row carries to its next step.
+    var output: UnsafePointer<Float>? = nil
+
+    static let none = LayerDropout()
+}
+
+/// Forward: writes h' into `hOut` (B x H). `u` is (B x I), `h` is (B x H). With
+/// `dropout.input`, `u` is multiplied by that mask IN PLACE first (the backward pass reads
+/// the dropped input); with `dropout.output`, h' is multiplied by that mask.
+///
+/// Two fork-joins (``Parallel``): the two products (one per part), then the gates by
+/// halves of the rows. Training and inference both run this function.
 func gruCellForward(
     rows b: Int, input i: Int, hidden hs: Int,
-    u: UnsafePointer<Float>, h: UnsafePointer<Float>,
-    w: GRUCellWeights, cache: GRUCellCache, hOut: UnsafeMutablePointer<Float>
+    u: UnsafeMutablePointer<Float>, h: UnsafePointer<Float>,
+    w: GRUCellWeights, cache: GRUCellCache, hOut: UnsafeMutablePointer<Float>, dropout: LayerDropout = .none
 ) {
     Parallel.run { part in
+        if part == 0, let mask = dropout.input { multiplyElementwise(u, by: mask, count: b * i) }
         gruCellForwardProduct(part: part, rows: b, input: i, hidden: hs, u: u, h: h, w: w, cache: cache)
     }
     Parallel.run { part in
-        gruCellForwardGates(Parallel.half(b, part: part), hidden: hs, h: h, cache: cache, hOut: hOut)
+        let rows = Parallel.half(b, part: part)
+        gruCellForwardGates(rows, hidden: hs, h: h, cache: cache, hOut: hOut)
+        if let mask = dropout.output {
+            multiplyElementwise(hOut + rows.lowerBound * hs, by: mask + rows.lowerBound * hs, count: rows.count * hs)
+        }
     }
 }
 
 /// The forward pass's two independent products, one per part:
 /// part 0: a = u · W_ih^T + b_ih; part 1: c = h · W_hh^T + b_hh (into cache.preA / cache.preC).
 @inline(__always)
-func gruCellForwardProduct(
+private func gruCellForwardProduct(
     part: Int, rows b: Int, input i: Int, hidden hs: Int,
     u: UnsafePointer<Float>, h: UnsafePointer<Float>, w: GRUCellWeights, cache: GRUCellCache
 ) {
@@ -61,7 +83,7 @@ func gruCellForwardProduct(
 
 /// The gates and h' for the rows in `rows` (after both products).
 @inline(__always)
-func gruCellForwardGates(
+private func gruCellForwardGates(
     _ rows: Range<Int>, hidden hs: Int, h: UnsafePointer<Float>, cache: GRUCellCache, hOut: UnsafeMutablePointer<Float>
 ) {
     let g3 = 3 * hs
@@ -71,23 +93,39 @@ func gruCellForwardGates(
     }
 }
 
-/// Backward: given dL/dh' (`dOut`, B x H), ACCUMULATES into the weight gradients
-/// and into `dU` (B x I, input gradient) and, when non-nil, `dH` (B x H,
+/// Backward. `dOut` (B x H) holds dL/dh' as the layer's reader sees it (after output
+/// dropout) and is used as scratch: `dOutAddend` (B x H, a second partial sum of the same
+/// gradient, or nil) is added into it and the output mask applied, row by row.
+/// ACCUMULATES into the weight gradients `grad` and, when non-nil, into `dH` (B x H, the
 /// gradient w.r.t. the previous state; training truncates it, tests check it).
-/// `scratchA`, `scratchC` are (B x 3H) buffers.
+/// OVERWRITES `dU` (B x I), when non-nil, with the gradient w.r.t. the layer's input before
+/// input dropout. `scratchA`, `scratchC` are (B x 3H) buffers.
+///
+/// Two fork-joins: gates by halves of the rows, then the products (the weight gradients one
+/// per part, dU by halves of the rows).
 func gruCellBackward(
     rows b: Int, input i: Int, hidden hs: Int,
     u: UnsafePointer<Float>, h: UnsafePointer<Float>,
     w: GRUCellWeights, grad: GRUCellWeights, cache: GRUCellCache,
-    dOut: UnsafePointer<Float>, dU: UnsafeMutablePointer<Float>?, dH: UnsafeMutablePointer<Float>?,
+    dOut: UnsafeMutablePointer<Float>, dOutAddend: UnsafePointer<Float>? = nil, dropout: LayerDropout = .none,
+    dU: UnsafeMutablePointer<Float>?, dH: UnsafeMutablePointer<Float>?,
     scratchA: UnsafeMutablePointer<Float>, scratchC: UnsafeMutablePointer<Float>
 ) {
     Parallel.run { part in
-        gruCellBackwardGates(Parallel.half(b, part: part), hidden: hs, h: h, cache: cache, dOut: dOut, scratchA: scratchA, scratchC: scratchC)
+        let rows = Parallel.half(b, part: part)
+        let lo = rows.lowerBound * hs, count = rows.count * hs
+        if let addend = dOutAddend { for j in lo..<(lo + count) { dOut[j] += addend[j] } }
+        if let mask = dropout.output { multiplyElementwise(dOut + lo, by: mask + lo, count: count) }
+        gruCellBackwardGates(rows, hidden: hs, h: h, cache: cache, dOut: dOut, scratchA: scratchA, scratchC: scratchC)
+        if let dU { (dU + rows.lowerBound * i).update(repeating: 0, count: rows.count * i) }
     }
     Parallel.run { part in
         gruCellBackwardProducts(part: part, rows: b, input: i, hidden: hs, u: u, h: h, w: w, grad: grad,
                                 dU: dU, scratchA: scratchA, scratchC: scratchC)
+        if let dU, let mask = dropout.input {
+            let rows = Parallel.half(b, part: part)
+            multiplyElementwise(dU + rows.lowerBound * i, by: mask + rows.lowerBound * i, count: rows.count * i)
+        }
     }
     if let dH {
         let g3 = 3 * hs
@@ -102,7 +140,7 @@ func gruCellBackward(
 /// Backward through the gates for the rows in `rows`: the gradients of the
 /// pre-activations a (into `scratchA`) and c (into `scratchC`).
 @inline(__always)
-func gruCellBackwardGates(
+private func gruCellBackwardGates(
     _ rows: Range<Int>, hidden hs: Int, h: UnsafePointer<Float>, cache: GRUCellCache, dOut: UnsafePointer<Float>,
     scratchA: UnsafeMutablePointer<Float>, scratchC: UnsafeMutablePointer<Float>
 ) {
@@ -129,7 +167,7 @@ func gruCellBackwardGates(
 /// part 0: dW_ih += da^T · u and b_ih's column sums; part 1: dW_hh += dc^T · h and
 /// b_hh's; and each part dU += da · W_ih for its half of the rows.
 @inline(__always)
-func gruCellBackwardProducts(
+private func gruCellBackwardProducts(
     part: Int, rows b: Int, input i: Int, hidden hs: Int,
     u: UnsafePointer<Float>, h: UnsafePointer<Float>, w: GRUCellWeights, grad: GRUCellWeights,
     dU: UnsafeMutablePointer<Float>?, scratchA: UnsafeMutablePointer<Float>, scratchC: UnsafeMutablePointer<Float>

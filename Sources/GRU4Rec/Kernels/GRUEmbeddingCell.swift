@@ -9,8 +9,11 @@ import Foundation
 ///     z  = σ(v_z + w_z)
 ///     c~ = tanh((r ⊙ h) · Wh0 + v_c)  reset gate BEFORE the recurrent product; no hidden-side bias
 ///     h' = (1 - z) ⊙ h + z ⊙ c~       z selects the NEW candidate (opposite of GRUCell)
+///
+/// `Wx0` (n, 3H, row-sparse) is the layer's input table: ``ParameterTensors/inputTable``,
+/// passed to the forward pass apart from these dense weights; its per-row gradients come
+/// out of the backward pass as `dRows` and go through ``embeddingBackward``.
 struct GRUEmbeddingWeights {
-    var wx0: UnsafeMutablePointer<Float>   // (n, 3H), row-sparse
     var wrz0: UnsafeMutablePointer<Float>  // (H, 2H)
     var wh0: UnsafeMutablePointer<Float>   // (H, H)
     var bh0: UnsafeMutablePointer<Float>   // (3H)
@@ -23,13 +26,17 @@ struct GRUEmbeddingCache {
     var cand: UnsafeMutablePointer<Float>   // (B, H) c~
 }
 
+/// Forward: writes h' into `hOut` (B x H) for the rows' items `x` (rows of `table`, the
+/// layer's `Wx0`) and states `h` (B x H); with `outputMask` (embedding dropout in one-hot
+/// mode), h' is multiplied by it. Training and inference both run this function.
 func gruEmbeddingForward(
-    rows b: Int, hidden hs: Int, items x: UnsafePointer<Int32>, h: UnsafePointer<Float>,
-    w: GRUEmbeddingWeights, cache: GRUEmbeddingCache, hOut: UnsafeMutablePointer<Float>
+    rows b: Int, hidden hs: Int, items x: UnsafePointer<Int32>, table: UnsafePointer<Float>, h: UnsafePointer<Float>,
+    w: GRUEmbeddingWeights, cache: GRUEmbeddingCache, hOut: UnsafeMutablePointer<Float>,
+    outputMask: UnsafePointer<Float>? = nil
 ) {
     let g3 = 3 * hs, g2 = 2 * hs
     for row in 0..<b {
-        let src = w.wx0 + Int(x[row]) * g3, dst = cache.v + row * g3
+        let src = table + Int(x[row]) * g3, dst = cache.v + row * g3
         for j in 0..<g3 { dst[j] = src[j] + w.bh0[j] }
     }
     BLAS.gemm(m: b, n: g2, k: hs, a: h, lda: hs, b: w.wrz0, ldb: g2, c: cache.w, ldc: g2)
@@ -53,19 +60,25 @@ func gruEmbeddingForward(
             ho[j] = (1 - z) * hp[j] + z * cand
         }
     }
+    if let outputMask { multiplyElementwise(hOut, by: outputMask, count: b * hs) }
 }
 
-/// Backward: ACCUMULATES into `grad.wrz0`, `grad.wh0`, `grad.bh0`, and writes the
-/// per-row gradient of `Wx0[x_row]` into `dRows` (B x 3H), which the caller adds
-/// to the row-sparse gradient. `dH` (optional) gets the previous-state gradient.
-/// Scratch: `s1` (B x 3H), `s2` (B x H).
+/// Backward. `dOut` (B x H) holds dL/dh' as the layer's reader sees it (after the output
+/// mask) and is used as scratch: `dOutAddend` (a second partial sum of it, or nil) is added
+/// in and `outputMask` applied first. ACCUMULATES into `grad.wrz0`, `grad.wh0`, `grad.bh0`
+/// and, when non-nil, `dH` (the previous-state gradient); OVERWRITES `dRows` (B x 3H) with
+/// the per-row gradient of `Wx0[x_row]` (``embeddingBackward`` sums them per item).
+/// Scratch: `s1` (B x 2H), `s2` (B x H).
 func gruEmbeddingBackward(
     rows b: Int, hidden hs: Int, h: UnsafePointer<Float>,
     w: GRUEmbeddingWeights, grad: GRUEmbeddingWeights, cache: GRUEmbeddingCache,
-    dOut: UnsafePointer<Float>, dRows: UnsafeMutablePointer<Float>, dH: UnsafeMutablePointer<Float>?,
+    dOut: UnsafeMutablePointer<Float>, dOutAddend: UnsafePointer<Float>? = nil, outputMask: UnsafePointer<Float>? = nil,
+    dRows: UnsafeMutablePointer<Float>, dH: UnsafeMutablePointer<Float>?,
     s1: UnsafeMutablePointer<Float>, s2: UnsafeMutablePointer<Float>
 ) {
     let g3 = 3 * hs, g2 = 2 * hs
+    if let dOutAddend { for j in 0..<(b * hs) { dOut[j] += dOutAddend[j] } }
+    if let outputMask { multiplyElementwise(dOut, by: outputMask, count: b * hs) }
     // dpre_c = dh' z (1 - c~²): the candidate's pre-activation gradient, into dRows' c block.
     for row in 0..<b {
         let v = cache.v + row * g3, c = cache.cand + row * hs, dh = dOut + row * hs, dv = dRows + row * g3

@@ -23,25 +23,10 @@ struct LossSettings {
     var normalizer: Float
 }
 
-/// Returns the normalised loss (loss sum / D) and writes dR (same layout as R).
-/// `shift` (N floats, cross-entropy only) is subtracted from every row before
-/// the softmax. `scratch` holds at least 3N floats.
-func lossAndGradient(
-    _ settings: LossSettings, rows b: Int, columns n: Int,
-    scores r: UnsafePointer<Float>, ld: Int, shift: UnsafePointer<Float>?,
-    dR: UnsafeMutablePointer<Float>, ldD: Int, scratch: UnsafeMutablePointer<Float>
-) -> Double {
-    var total = 0.0
-    for i in 0..<b {
-        total += lossRow(settings, row: i, columns: n, scores: r + i * ld, shift: shift, grad: dR + i * ldD, scratch: scratch)
-    }
-    return total / Double(settings.normalizer)
-}
-
 /// The loss of score row `i` (whose target is column i) before normalisation;
 /// writes the row's dLoss/dR (already divided by D) into `grad`. `scratch` holds 3N floats.
-/// Rows are independent: the training step computes them in parallel and sums the
-/// returned values in row order.
+/// Rows are independent: ``outputLoss`` computes them in parallel and sums the returned
+/// values in row order.
 @inline(__always)
 func lossRow(
     _ settings: LossSettings, row i: Int, columns n: Int,
