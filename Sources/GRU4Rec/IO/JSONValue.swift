@@ -194,6 +194,16 @@ package struct JSONParser {
     private mutating func parseString() throws -> String {
         let start = position
         position += 1  // opening quote
+        // Fast path: no escapes, the common case; the text straight from the bytes.
+        let plainEnd = endOfPlainRun(from: position)
+        if plainEnd < bytes.count && bytes[plainEnd] == UInt8(ascii: "\"") {
+            guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[position..<plainEnd]), as: UTF8.self) else {
+                position = start
+                throw error("string is not valid UTF-8")
+            }
+            position = plainEnd + 1
+            return text
+        }
         var utf8: [UInt8] = []
         while true {
             guard position < bytes.count else {
@@ -204,8 +214,7 @@ package struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                let text = String(decoding: utf8, as: UTF8.self)
-                guard text.utf8.elementsEqual(utf8) else {
+                guard let text = String(validating: utf8, as: UTF8.self) else {
                     position = start
                     throw error("string is not valid UTF-8")
                 }
@@ -216,10 +225,23 @@ package struct JSONParser {
             case 0x00..<0x20:
                 throw error("control character \(describeCurrent()) inside a string (write it as an escape)")
             default:
-                utf8.append(byte)
-                position += 1
+                let end = endOfPlainRun(from: position)
+                utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<end]))
+                position = end
             }
         }
+    }
+
+    /// The index of the first quote, backslash or control character at or after `index`
+    /// (or the end of the text).
+    private func endOfPlainRun(from index: Int) -> Int {
+        var end = index
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            end += 1
+        }
+        return end
     }
 
     /// Parses the escape after a backslash and appends its UTF-8 bytes.
