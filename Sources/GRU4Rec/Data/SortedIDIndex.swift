@@ -15,7 +15,7 @@ struct SortedIDIndex: Sendable {
 
     /// Indexes `ids` (at most 2^32 of them); `duplicate` is the first id (in hash order)
     /// that appears twice, or nil when all are distinct. `hash` is for tests (collisions).
-    init(_ ids: [String], duplicate: inout String?, hash: @escaping @Sendable (String) -> UInt32 = SortedIDIndex.hash) {
+    init(_ ids: [String], duplicate: inout String?, hash: @escaping @Sendable (String) -> UInt32 = { SortedIDIndex.hash($0) }) {
         precondition(ids.count <= Int(UInt32.max), "too many ids for a 32-bit index")
         self.hashOf = hash
         var keys = [UInt64](unsafeUninitializedCapacity: ids.count) { buffer, initialized in

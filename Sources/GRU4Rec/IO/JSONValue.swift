@@ -62,6 +62,50 @@ package struct JSONParser {
         return value
     }
 
+    /// Parses a JSON array of strings, optionally surrounded by whitespace, straight into
+    /// `[String]` (no ``JSONValue`` per element: a model's million item ids). `nil` when the
+    /// text is valid JSON of another shape.
+    /// - Throws: `JSONSyntaxError` as ``parse(_:)-swift.type.method``.
+    package static func parseStringArray(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [String]? {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "[") else {
+            _ = try parse(bytes)  // the syntax error, if any
+            return nil
+        }
+        parser.position += 1
+        var strings: [String] = []
+        parser.skipWhitespace()
+        if parser.position < bytes.count && bytes[parser.position] == UInt8(ascii: "]") {
+            parser.position += 1
+        } else {
+            while true {
+                parser.skipWhitespace()
+                guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\"") else {
+                    _ = try parse(bytes)
+                    return nil
+                }
+                strings.append(try parser.parseString())
+                parser.skipWhitespace()
+                guard parser.position < bytes.count else { throw parser.error("expected ',' or ']', found end of text") }
+                if bytes[parser.position] == UInt8(ascii: ",") {
+                    parser.position += 1
+                    continue
+                }
+                if bytes[parser.position] == UInt8(ascii: "]") {
+                    parser.position += 1
+                    break
+                }
+                throw parser.error("expected ',' or ']', found \(parser.describeCurrent())")
+            }
+        }
+        parser.skipWhitespace()
+        if parser.position < bytes.count {
+            throw parser.error("unexpected \(parser.describeCurrent()) after the end of the JSON value")
+        }
+        return strings
+    }
+
     /// Parses a `[UInt8]` (convenience for tests).
     package static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         try bytes.withUnsafeBufferPointer { try parse($0) }
@@ -204,7 +248,11 @@ package struct JSONParser {
             position = plainEnd + 1
             return text
         }
+        // Escapes only shrink the text: the bytes up to the closing quote bound its length.
+        var end = plainEnd
+        while end < bytes.count && bytes[end] != UInt8(ascii: "\"") { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
         var utf8: [UInt8] = []
+        utf8.reserveCapacity(min(end, bytes.count) - position)
         while true {
             guard position < bytes.count else {
                 position = start

@@ -140,14 +140,7 @@ extension GRU4RecModel {
     /// not one. The strict parser of the file's header: a million ids in a few tens of ms.
     static func itemIDs(json text: String) -> [String]? {
         var text = text
-        guard case .array(let values)? = text.withUTF8({ try? JSONParser.parse($0) }) else { return nil }
-        var ids: [String] = []
-        ids.reserveCapacity(values.count)
-        for value in values {
-            guard case .string(let id) = value else { return nil }
-            ids.append(id)
-        }
-        return ids
+        return text.withUTF8 { (try? JSONParser.parseStringArray($0)) ?? nil }
     }
 
     /// The parameters of `layout` used in place: a private mapping of the file's bytes from
