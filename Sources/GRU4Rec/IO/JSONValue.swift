@@ -241,7 +241,7 @@ package struct JSONParser {
         // Fast path: no escapes, the common case; the text straight from the bytes.
         let plainEnd = endOfPlainRun(from: position)
         if plainEnd < bytes.count && bytes[plainEnd] == UInt8(ascii: "\"") {
-            guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[position..<plainEnd]), as: UTF8.self) else {
+            guard let text = Self.string(utf8: UnsafeBufferPointer(rebasing: bytes[position..<plainEnd])) else {
                 position = start
                 throw error("string is not valid UTF-8")
             }
@@ -262,7 +262,7 @@ package struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                guard let text = String(validating: utf8, as: UTF8.self) else {
+                guard let text = utf8.withUnsafeBufferPointer({ Self.string(utf8: $0) }) else {
                     position = start
                     throw error("string is not valid UTF-8")
                 }
@@ -278,6 +278,16 @@ package struct JSONParser {
                 position = end
             }
         }
+    }
+
+    /// `utf8` as a String, or nil when it is not valid UTF-8. ASCII (one vectorised pass)
+    /// is decoded directly; only other text goes through the validating initialiser,
+    /// which is not specialised and costs a metadata lookup per call (a million ids).
+    private static func string(utf8: UnsafeBufferPointer<UInt8>) -> String? {
+        var any: UInt8 = 0
+        for byte in utf8 { any |= byte }
+        if any < 0x80 { return String(decoding: utf8, as: UTF8.self) }
+        return String(validating: utf8, as: UTF8.self)
     }
 
     /// The index of the first quote, backslash or control character at or after `index`

@@ -18,7 +18,11 @@ import Darwin
 /// through pages not yet copied. This project never does either to a model: every
 /// writer writes a temporary file and renames it over the old one
 /// (`writeFileAtomically`), which leaves the mapped (old) file intact. Only regular
-/// files are mapped (``open(_:)`` answers `nil` for pipes, devices and the like).
+/// files are mapped (``open(_:)`` answers `nil` for pipes, devices and the like). Pages
+/// already copied on write do not help: truncation discards them too (Linux
+/// `truncate_pagecache` unmaps private copies past the new end), so a long-lived process
+/// whose file may be replaced in place (the server, reloading on SIGHUP) reads instead
+/// (`GRU4RecModel.load(from:mapping:)` with `mapping: false`).
 final class MappedFile: @unchecked Sendable {
     /// The whole file, read-only.
     let whole: FileMapping

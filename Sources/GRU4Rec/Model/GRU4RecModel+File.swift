@@ -73,9 +73,14 @@ extension GRU4RecModel {
     /// (``ParameterStore/isMapped``), whose pages are read as they are touched and whose
     /// writes stay in this process. Other files (older ones, other orders) are copied into
     /// an allocated store. Either way every value is checked to be finite.
-    public static func load(from path: String) throws -> (model: GRU4RecModel, facts: TrainingFacts, file: SafeTensorsFile) {
+    ///
+    /// A mapped model must outlive no in-place rewrite of its file (see ``MappedFile``):
+    /// `mapping: false` reads the file instead (the server, whose file an operator may
+    /// replace in place before a reload), with the same checks and values.
+    public static func load(from path: String, mapping: Bool = true) throws
+        -> (model: GRU4RecModel, facts: TrainingFacts, file: SafeTensorsFile) {
         let file: SafeTensorsFile
-        do { file = try SafeTensorsFile(mapping: path) } catch let error as InputError {
+        do { file = try mapping ? SafeTensorsFile(mapping: path) : SafeTensorsFile(contentsOf: path) } catch let error as InputError {
             guard OfficialModelImport.isTorchArchive(path: path) else { throw error }
             throw InputError(path: path, message: "a PyTorch file (torch.save), not a gru4rec-shell model",
                              hint: "convert a model saved by the official PyTorch GRU4Rec first: gru4rec import \(path) --output model.safetensors")

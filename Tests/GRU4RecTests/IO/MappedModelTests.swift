@@ -75,6 +75,21 @@ import GRU4RecTestSupport
         #expect(state.specs == model.parameters.specs && state.count == model.parameters.count && !state.isMapped)
     }
 
+    @Test func aModelReadWithoutMappingSurvivesItsFileRewrittenInPlace() throws {
+        let dir = try TemporaryDirectory()
+        let tiny = TinyModel(epochs: 1)
+        let path = dir.file("m.safetensors")
+        try tiny.model.save(to: path)
+        let (model, _, file) = try GRU4RecModel.load(from: path, mapping: false)
+        #expect(!model.parameters.isMapped && !file.isMapped)
+        // Rewritten in place (not renamed over): truncated, then other bytes.
+        try Data("not a model any more".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(Self.bits(model.parameters) == Self.bits(tiny.model.parameters))
+        let live = LiveSession(model: model), reference = LiveSession(model: tiny.model)
+        _ = live.replay([1, 2]); _ = reference.replay([1, 2])
+        #expect(live.topK(3).map(\.item) == reference.topK(3).map(\.item))
+    }
+
     /// Rewrites the model at `path` with its tensors in `order` (plus `extra` F32 tensors
     /// first): an older or foreign layout.
     static func rewrite(_ path: String, to output: String, extraFirst extra: [String: [Float]] = [:],
