@@ -86,7 +86,9 @@ struct Train: ParsableCommand {
             guard FileManager.default.fileExists(atPath: checkpointPath) else {
                 throw CommandFailure(message: "no checkpoint at \(checkpointPath) to resume from\n  hint: train without --resume, or check --output")
             }
-            let loaded = try GRU4RecModel.load(from: checkpointPath)
+            // Read, not mapped: training rewrites every parameter for hours, on the huge
+            // pages of an allocated store rather than copied-on-write 4 KB file pages.
+            let loaded = try GRU4RecModel.load(from: checkpointPath, mapping: false)
             model = loaded.model
             facts = loaded.facts
             try model.hyperparameters.checkMemory(itemCount: model.itemCount, training: true)
