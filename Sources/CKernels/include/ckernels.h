@@ -55,6 +55,11 @@ void g4r_rank_counts(const float *scores, size_t n, float t, long *higher, long 
 float *g4r_alloc_floats(size_t count);
 void g4r_free_floats(float *p);
 
+/* The index of the first element of x[0..<n] that is NaN or an infinity, or -1 when
+   every element is finite (scan.c): one vectorised pass at memory speed, so that a
+   model of hundreds of MB is checked as it is opened. */
+long g4r_first_nonfinite(const float *x, size_t n);
+
 /* A fork-join pool of one worker thread (pool.c). g4r_pool_start starts the
    worker once (returns 0 if no thread could be made). g4r_pool_run2 runs
    fn(ctx, 0) on the calling thread and fn(ctx, 1) on the worker, and returns when

@@ -62,6 +62,50 @@ package struct JSONParser {
         return value
     }
 
+    /// Parses a JSON array of strings, optionally surrounded by whitespace, straight into
+    /// `[String]` (no ``JSONValue`` per element: a model's million item ids). `nil` when the
+    /// text is valid JSON of another shape.
+    /// - Throws: `JSONSyntaxError` as ``parse(_:)-swift.type.method``.
+    package static func parseStringArray(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [String]? {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "[") else {
+            _ = try parse(bytes)  // the syntax error, if any
+            return nil
+        }
+        parser.position += 1
+        var strings: [String] = []
+        parser.skipWhitespace()
+        if parser.position < bytes.count && bytes[parser.position] == UInt8(ascii: "]") {
+            parser.position += 1
+        } else {
+            while true {
+                parser.skipWhitespace()
+                guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "\"") else {
+                    _ = try parse(bytes)
+                    return nil
+                }
+                strings.append(try parser.parseString())
+                parser.skipWhitespace()
+                guard parser.position < bytes.count else { throw parser.error("expected ',' or ']', found end of text") }
+                if bytes[parser.position] == UInt8(ascii: ",") {
+                    parser.position += 1
+                    continue
+                }
+                if bytes[parser.position] == UInt8(ascii: "]") {
+                    parser.position += 1
+                    break
+                }
+                throw parser.error("expected ',' or ']', found \(parser.describeCurrent())")
+            }
+        }
+        parser.skipWhitespace()
+        if parser.position < bytes.count {
+            throw parser.error("unexpected \(parser.describeCurrent()) after the end of the JSON value")
+        }
+        return strings
+    }
+
     /// Parses a `[UInt8]` (convenience for tests).
     package static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         try bytes.withUnsafeBufferPointer { try parse($0) }
@@ -194,7 +238,21 @@ package struct JSONParser {
     private mutating func parseString() throws -> String {
         let start = position
         position += 1  // opening quote
+        // Fast path: no escapes, the common case; the text straight from the bytes.
+        let plainEnd = endOfPlainRun(from: position)
+        if plainEnd < bytes.count && bytes[plainEnd] == UInt8(ascii: "\"") {
+            guard let text = Self.string(utf8: UnsafeBufferPointer(rebasing: bytes[position..<plainEnd])) else {
+                position = start
+                throw error("string is not valid UTF-8")
+            }
+            position = plainEnd + 1
+            return text
+        }
+        // Escapes only shrink the text: the bytes up to the closing quote bound its length.
+        var end = plainEnd
+        while end < bytes.count && bytes[end] != UInt8(ascii: "\"") { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
         var utf8: [UInt8] = []
+        utf8.reserveCapacity(min(end, bytes.count) - position)
         while true {
             guard position < bytes.count else {
                 position = start
@@ -204,8 +262,7 @@ package struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                let text = String(decoding: utf8, as: UTF8.self)
-                guard text.utf8.elementsEqual(utf8) else {
+                guard let text = utf8.withUnsafeBufferPointer({ Self.string(utf8: $0) }) else {
                     position = start
                     throw error("string is not valid UTF-8")
                 }
@@ -216,10 +273,33 @@ package struct JSONParser {
             case 0x00..<0x20:
                 throw error("control character \(describeCurrent()) inside a string (write it as an escape)")
             default:
-                utf8.append(byte)
-                position += 1
+                let end = endOfPlainRun(from: position)
+                utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<end]))
+                position = end
             }
         }
+    }
+
+    /// `utf8` as a String, or nil when it is not valid UTF-8. ASCII (one vectorised pass)
+    /// is decoded directly; only other text goes through the validating initialiser,
+    /// which is not specialised and costs a metadata lookup per call (a million ids).
+    private static func string(utf8: UnsafeBufferPointer<UInt8>) -> String? {
+        var any: UInt8 = 0
+        for byte in utf8 { any |= byte }
+        if any < 0x80 { return String(decoding: utf8, as: UTF8.self) }
+        return String(validating: utf8, as: UTF8.self)
+    }
+
+    /// The index of the first quote, backslash or control character at or after `index`
+    /// (or the end of the text).
+    private func endOfPlainRun(from index: Int) -> Int {
+        var end = index
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            end += 1
+        }
+        return end
     }
 
     /// Parses the escape after a backslash and appends its UTF-8 bytes.

@@ -66,9 +66,30 @@ public struct SafeTensorsFile: Sendable {
     public let names: [String]
 
     private let tensors: [String: TensorInfo]
-    private let bytes: [UInt8]
+    private let storage: Storage
     /// File offset of the data section (`8 + N`).
     private let dataStart: Int
+
+    /// Where the file's bytes are: read into memory, or mapped (``init(mapping:)``).
+    private enum Storage: @unchecked Sendable {
+        case bytes([UInt8])
+        /// The first `count` bytes of a mapped file.
+        case mapped(MappedFile, count: Int)
+
+        func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+            switch self {
+            case .bytes(let bytes): return try bytes.withUnsafeBytes(body)
+            case .mapped(let file, let count):
+                return try body(UnsafeRawBufferPointer(start: file.whole.address, count: count))
+            }
+        }
+    }
+
+    /// Whether the tensors are read from a mapping of the file (``init(mapping:)``).
+    public var isMapped: Bool {
+        if case .mapped = storage { return true }
+        return false
+    }
 
     /// Reads and validates the file at `path`.
     /// - Throws: `InputError` if the file cannot be read or is not a valid safetensors file.
@@ -80,11 +101,39 @@ public struct SafeTensorsFile: Sendable {
         try self.init(bytes: Self.readDescribedBytes(path), path: path)
     }
 
+    /// Maps the file at `path` into memory (read-only, private) instead of reading it, and
+    /// validates it exactly as ``init(contentsOf:)`` does, with the same errors: only the
+    /// header's pages are read to validate it; a tensor's pages are read when it is.
+    /// Files that cannot be mapped (not a regular file: a pipe, a device) are read as by
+    /// ``init(contentsOf:)``.
+    ///
+    /// The header is checked against the file's size before any tensor is touched. A
+    /// mapped file must not be truncated or rewritten in place while this value (or a
+    /// store mapped from it, ``privateMapping(of:)``) lives: see ``MappedFile``.
+    public init(mapping path: String) throws {
+        guard let file = try MappedFile.open(path) else {
+            try self.init(contentsOf: path)
+            return
+        }
+        // A valid file validates the same whole as read (the reader reads exactly the
+        // file then): one parse of the header. An invalid one gets the reader's error,
+        // from the bytes the reader would read.
+        let whole = UnsafeRawBufferPointer(start: file.whole.address, count: file.size)
+        let parts: Validated
+        do {
+            parts = try Self.validate(whole.bindMemory(to: UInt8.self), path: path)
+        } catch {
+            let count = try Self.describedPrefixCount(of: whole, path: path)
+            _ = try Self.validate(UnsafeRawBufferPointer(rebasing: whole[0..<count]).bindMemory(to: UInt8.self), path: path)
+            throw error
+        }
+        self.init(storage: .mapped(file, count: file.size), path: path, parts: parts)
+    }
+
     /// The bytes of the file at `path`, at most as many as its header describes plus one.
     private static func readDescribedBytes(_ path: String) throws -> [UInt8] {
         let fd = try openForReading(path)
         defer { close(fd) }
-        let corruptHint = "the file is damaged or not a safetensors file; write it again"
         var bytes = try readUpTo(fd, count: 8, path: path)
         guard bytes.count == 8 else { return bytes }  // "too short", reported by init(bytes:)
         var headerLength: UInt64 = 0
@@ -92,35 +141,53 @@ public struct SafeTensorsFile: Sendable {
         guard headerLength <= UInt64(maximumHeaderLength) else { return bytes }  // reported by init(bytes:)
         bytes += try readUpTo(fd, count: Int(headerLength), path: path)
         guard bytes.count == 8 + Int(headerLength) else { return bytes }  // truncated: reported by init(bytes:)
-        // The largest end offset of any tensor is the size of the data section.
+        var info = stat()
+        let fileSize = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+        guard let dataCount = try bytes.withUnsafeBufferPointer({ try describedDataCount(header: $0, fileSize: fileSize, path: path) })
+        else { return bytes }  // not a JSON object: reported by init(bytes:)
+        bytes += try readUpTo(fd, count: dataCount + 1, path: path)
+        return bytes
+    }
+
+    /// How many bytes of a mapped file to validate: as many as ``readDescribedBytes(_:)``
+    /// would read (the header, the data it describes and one byte more), so that both
+    /// report the same errors.
+    private static func describedPrefixCount(of file: UnsafeRawBufferPointer, path: String) throws -> Int {
+        guard file.count >= 8 else { return file.count }
+        var headerLength: UInt64 = 0
+        for i in (0..<8).reversed() { headerLength = headerLength << 8 | UInt64(file[i]) }
+        guard headerLength <= UInt64(maximumHeaderLength), 8 + Int(headerLength) <= file.count else { return file.count }
+        let header = UnsafeBufferPointer(rebasing: file.bindMemory(to: UInt8.self)[0..<8 + Int(headerLength)])
+        guard let dataCount = try describedDataCount(header: header, fileSize: file.count, path: path) else { return file.count }
+        return min(file.count, header.count + dataCount + 1)
+    }
+
+    /// The size of the data section that a header (the 8-byte length and the JSON, `8 + N`
+    /// bytes) describes: the largest end offset of any tensor; `nil` when the header is not
+    /// a JSON object (reported by the validation). Refuses data larger than this machine's
+    /// memory, or (`fileSize` given: a regular file) larger than the rest of the file.
+    private static func describedDataCount(header: UnsafeBufferPointer<UInt8>, fileSize: Int?, path: String) throws -> Int? {
         var dataCount = 0
-        if let header = try? bytes.withUnsafeBufferPointer({ try JSONParser.parse(UnsafeBufferPointer(rebasing: $0[8...])) }),
-           case .object(let entries) = header {
-            for (name, entry) in entries where name != "__metadata__" {
-                if case .object(let fields) = entry, case .array(let offsets)? = fields["data_offsets"], offsets.count == 2,
-                   case .integer(let end) = offsets[1], end > dataCount {
-                    dataCount = end
-                }
+        guard let parsed = try? JSONParser.parse(UnsafeBufferPointer(rebasing: header[8...])),
+              case .object(let entries) = parsed else { return nil }
+        for (name, entry) in entries where name != "__metadata__" {
+            if case .object(let fields) = entry, case .array(let offsets)? = fields["data_offsets"], offsets.count == 2,
+               case .integer(let end) = offsets[1], end > dataCount {
+                dataCount = end
             }
-        } else {
-            return bytes  // not a JSON object: reported by init(bytes:)
         }
         let available = ResourceLimits.physicalMemory
         if available > 0 && dataCount > available {
             throw InputError(path: path, message: "the header describes \(ResourceLimits.formatBytes(dataCount)) of tensor data, "
-                             + "more than this machine's memory (\(ResourceLimits.formatBytes(available)))", hint: corruptHint)
+                             + "more than this machine's memory (\(ResourceLimits.formatBytes(available)))",
+                             hint: "the file is damaged or not a safetensors file; write it again")
         }
-        var info = stat()
-        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG {
-            let fileSize = Int(info.st_size)
-            if fileSize < bytes.count + dataCount {
-                throw InputError(path: path, message: "the header describes \(dataCount) bytes of tensor data, but the file "
-                                 + "has only \(max(0, fileSize - bytes.count)) after the header",
-                                 hint: "the file is truncated; write it again")
-            }
+        if let fileSize, fileSize < header.count + dataCount {
+            throw InputError(path: path, message: "the header describes \(dataCount) bytes of tensor data, but the file "
+                             + "has only \(max(0, fileSize - header.count)) after the header",
+                             hint: "the file is truncated; write it again")
         }
-        bytes += try readUpTo(fd, count: dataCount + 1, path: path)
-        return bytes
+        return dataCount
     }
 
     /// Reads until `count` bytes or the end of the file.
@@ -146,8 +213,26 @@ public struct SafeTensorsFile: Sendable {
     /// Validates `bytes` as the content of a safetensors file; `path` is used in errors.
     /// - Throws: `InputError` for every violation of the format.
     public init(bytes: [UInt8], path: String) throws {
+        try self.init(storage: .bytes(bytes), path: path)
+    }
+
+    private init(storage: Storage, path: String) throws {
+        let parts = try storage.withUnsafeBytes { raw in try Self.validate(raw.bindMemory(to: UInt8.self), path: path) }
+        self.init(storage: storage, path: path, parts: parts)
+    }
+
+    private init(storage: Storage, path: String, parts: Validated) {
         self.path = path
-        self.bytes = bytes
+        self.storage = storage
+        (metadata, tensors, names, dataStart) = parts
+    }
+
+    /// What validation finds: the metadata, the tensors, their names in data order and
+    /// the data section's start.
+    private typealias Validated = (metadata: [String: String], tensors: [String: TensorInfo], names: [String], dataStart: Int)
+
+    /// Checks `bytes` against the format.
+    private static func validate(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws -> Validated {
         func fail(_ message: String, hint: String? = nil) -> InputError {
             InputError(path: path, message: message, hint: hint)
         }
@@ -160,9 +245,9 @@ public struct SafeTensorsFile: Sendable {
         }
         var headerLength: UInt64 = 0
         for i in (0..<8).reversed() { headerLength = headerLength << 8 | UInt64(bytes[i]) }
-        guard headerLength <= UInt64(Self.maximumHeaderLength) else {
+        guard headerLength <= UInt64(maximumHeaderLength) else {
             throw fail(
-                "header length \(headerLength) is absurdly large (more than \(Self.maximumHeaderLength) bytes)",
+                "header length \(headerLength) is absurdly large (more than \(maximumHeaderLength) bytes)",
                 hint: corruptHint)
         }
         guard headerLength <= UInt64(bytes.count - 8) else {
@@ -171,14 +256,11 @@ public struct SafeTensorsFile: Sendable {
                 hint: "the file is truncated; write it again")
         }
         let dataStart = 8 + Int(headerLength)
-        self.dataStart = dataStart
         let dataCount = bytes.count - dataStart
 
         let header: JSONValue
         do {
-            header = try bytes.withUnsafeBufferPointer { buffer in
-                try JSONParser.parse(UnsafeBufferPointer(rebasing: buffer[8..<dataStart]))
-            }
+            header = try JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[8..<dataStart]))
         } catch let error as JSONSyntaxError {
             throw fail(
                 "header is not valid JSON: \(error.message) (at byte \(error.offset) of the header)",
@@ -207,7 +289,7 @@ public struct SafeTensorsFile: Sendable {
                 }
                 continue
             }
-            tensors[name] = try Self.validateEntry(
+            tensors[name] = try validateEntry(
                 name: name, entry: entry, dataCount: dataCount, fail: { fail($0, hint: corruptHint) })
         }
 
@@ -227,8 +309,8 @@ public struct SafeTensorsFile: Sendable {
             let end = previous?.byteRange.upperBound ?? 0
             if info.byteRange.lowerBound < end, let previous {
                 throw fail(
-                    "tensors \"\(previous.name)\" (bytes \(Self.describe(previous.byteRange))) and "
-                        + "\"\(info.name)\" (bytes \(Self.describe(info.byteRange))) overlap",
+                    "tensors \"\(previous.name)\" (bytes \(describe(previous.byteRange))) and "
+                        + "\"\(info.name)\" (bytes \(describe(info.byteRange))) overlap",
                     hint: corruptHint)
             }
             if info.byteRange.lowerBound > end {
@@ -248,9 +330,7 @@ public struct SafeTensorsFile: Sendable {
                 hint: corruptHint)
         }
 
-        self.metadata = metadata
-        self.tensors = tensors
-        self.names = ordered.map(\.name)
+        return (metadata, tensors, ordered.map(\.name), dataStart)
     }
 
     /// Checks one tensor entry of the header.
@@ -319,6 +399,17 @@ public struct SafeTensorsFile: Sendable {
     }
 
     // MARK: Lookup
+
+    /// The file offset of `range` of the data section (where `TensorInfo.byteRange` counts from).
+    func fileOffset(ofData range: Range<Int>) -> Int { dataStart + range.lowerBound }
+
+    /// A private, writable mapping of the data bytes `range` (as `TensorInfo.byteRange`):
+    /// writes to it are copy-on-write and never reach the file, nor this value's view of
+    /// it. `nil` when the file is not mapped (``init(mapping:)``), or for an empty range.
+    func privateMapping(ofData range: Range<Int>) -> FileMapping? {
+        guard case .mapped(let file, let count) = storage, dataStart + range.upperBound <= count else { return nil }
+        return file.privateMapping(offset: dataStart + range.lowerBound, length: range.count)
+    }
 
     /// Whether the file has a tensor called `name`.
     public func contains(_ name: String) -> Bool {
@@ -405,7 +496,7 @@ public struct SafeTensorsFile: Sendable {
         let count = info.byteRange.count / MemoryLayout<T>.stride
         let start = dataStart + info.byteRange.lowerBound
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            bytes.withUnsafeBytes { raw in
+            storage.withUnsafeBytes { raw in
                 let source = UnsafeRawBufferPointer(rebasing: raw[start..<start + info.byteRange.count])
                 let destination = UnsafeMutableRawBufferPointer(buffer)
                 destination.copyMemory(from: source)

@@ -2,11 +2,14 @@
 /// atomically.
 ///
 /// The output is deterministic: the JSON header lists metadata keys, tensor names and
-/// each entry's fields in sorted (UTF-8 byte) order, and is padded with spaces to a
-/// multiple of 8 bytes, as the Hugging Face implementation does, so the data section
-/// starts 8-byte aligned. The data section holds the tensors without holes (the format
-/// forbids them): first all `I64` tensors, then all `F32` tensors, each group in
-/// insertion order. Wider types first keeps every tensor aligned to its element size.
+/// each entry's fields in sorted (UTF-8 byte) order. The data section holds the tensors
+/// without holes (the format forbids them): first all `I64` tensors, then all `F32`
+/// tensors, each group in insertion order. Wider types first keeps every tensor aligned to
+/// its element size. The header is padded with spaces (the format allows trailing
+/// whitespace in it) so that the first `F32` tensor starts at a file offset that is a
+/// multiple of 64 (the data section then starts 8-byte aligned, as the Hugging Face
+/// implementation's does): F32 tensors added one after another can then be mapped and
+/// used in place (`GRU4RecModel.load`).
 ///
 /// ```swift
 /// var writer = SafeTensorsWriter()
@@ -112,7 +115,11 @@ public struct SafeTensorsWriter: Sendable {
         json += members.map { jsonString($0.key) + ":" + $0.value }.joined(separator: ",")
         json += "}"
         var header = Array(json.utf8)
-        header.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - header.count % 8) % 8))
+        // 8 + header + I64 bytes (a multiple of 8) lands on a multiple of 64.
+        let int64Bytes = layout.filter { $0.payload.dtype == .i64 }.reduce(0) { $0 + $1.payload.byteCount }
+        let alignment = 64
+        header.append(contentsOf: repeatElement(UInt8(ascii: " "),
+                                                count: (alignment - (8 + header.count + int64Bytes) % alignment) % alignment))
 
         var output: [UInt8] = []
         output.reserveCapacity(8 + header.count + dataCount)

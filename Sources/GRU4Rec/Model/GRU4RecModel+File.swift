@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Facts about how a model was trained, kept in its file's metadata.
@@ -64,9 +65,22 @@ extension GRU4RecModel {
     }
 
     /// Loads and validates a model file; every problem is an ``InputError`` naming the file.
-    public static func load(from path: String) throws -> (model: GRU4RecModel, facts: TrainingFacts, file: SafeTensorsFile) {
+    ///
+    /// The file is mapped, not read (``SafeTensorsFile/init(mapping:)``). When its
+    /// parameter tensors lie back to back in layout order, all F32, the first at a 64-byte
+    /// file offset (as ``save(to:facts:extraTensors:extraMetadata:)`` writes them), the
+    /// parameters are used in place: a private mapping of that part of the file
+    /// (``ParameterStore/isMapped``), whose pages are read as they are touched and whose
+    /// writes stay in this process. Other files (older ones, other orders) are copied into
+    /// an allocated store. Either way every value is checked to be finite.
+    ///
+    /// A mapped model must outlive no in-place rewrite of its file (see ``MappedFile``):
+    /// `mapping: false` reads the file instead (the server, whose file an operator may
+    /// replace in place before a reload), with the same checks and values.
+    public static func load(from path: String, mapping: Bool = true) throws
+        -> (model: GRU4RecModel, facts: TrainingFacts, file: SafeTensorsFile) {
         let file: SafeTensorsFile
-        do { file = try SafeTensorsFile(contentsOf: path) } catch let error as InputError {
+        do { file = try mapping ? SafeTensorsFile(mapping: path) : SafeTensorsFile(contentsOf: path) } catch let error as InputError {
             guard OfficialModelImport.isTorchArchive(path: path) else { throw error }
             throw InputError(path: path, message: "a PyTorch file (torch.save), not a gru4rec-shell model",
                              hint: "convert a model saved by the official PyTorch GRU4Rec first: gru4rec import \(path) --output model.safetensors")
@@ -92,10 +106,13 @@ extension GRU4RecModel {
         } catch {
             throw fail("invalid hyperparameters in the model: \(error)")
         }
-        guard let itemsText = meta["items"], let ids = try? JSONSerialization.jsonObject(with: Data(itemsText.utf8)) as? [String] else {
+        guard let itemsText = meta["items"], let ids = itemIDs(json: itemsText) else {
             throw fail("metadata 'items' is missing or not a JSON array of strings")
         }
-        guard Set(ids.map(ExactKey.init)).count == ids.count else { throw fail("metadata 'items' lists an item id twice") }
+        let catalog: ItemCatalog
+        do { catalog = try ItemCatalog(distinctIDs: ids) } catch let duplicate as ItemCatalog.DuplicateID {
+            throw fail("metadata 'items' lists an item id twice ('\(clippedForMessage(duplicate.id))')")
+        }
         let support = try file.int64s("item_support")
         guard support.count == ids.count else {
             throw fail("item_support has \(support.count) entries but the model lists \(ids.count) items")
@@ -105,16 +122,18 @@ extension GRU4RecModel {
         }
         // The metadata must describe the tensors in the file before anything is
         // allocated from it: the file's own tensors bound every size.
-        try checkTensors(of: file, against: layout(hp, itemCount: ids.count), hp: hp, items: ids.count)
-        let model = GRU4RecModel(hyperparameters: hp, catalog: ItemCatalog(ids: ids), itemSupport: support.map { Int($0) })
-        for spec in model.parameters.specs {
-            let values = try file.floats(spec.name)
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw fail("tensor '\(spec.name)' holds a non-finite value (\(values[bad]) at element \(bad)): the model is broken",
+        let layout = layout(hp, itemCount: ids.count)
+        try checkTensors(of: file, against: layout, hp: hp, items: ids.count)
+        let parameters = try mappedParameters(of: file, layout: layout) ?? copiedParameters(of: file, layout: layout)
+        for spec in parameters.specs {
+            let bad = g4r_first_nonfinite(parameters.pointer(spec), spec.count)
+            if bad >= 0 {
+                throw fail("tensor '\(spec.name)' holds a non-finite value (\(parameters.pointer(spec)[bad]) at element \(bad)): the model is broken",
                            "the training that wrote it diverged; train again with a lower learning rate")
             }
-            model.parameters.setValues(spec.name, values)
         }
+        let model = GRU4RecModel(hyperparameters: hp, catalog: catalog, itemSupport: support.map { Int($0) },
+                                 parameters: parameters)
         var facts = TrainingFacts()
         if let t = meta["training"], let f = try? JSONDecoder().decode(TrainingFacts.self, from: Data(t.utf8)) { facts = f }
         return (model, facts, file)
@@ -122,6 +141,39 @@ extension GRU4RecModel {
 }
 
 extension GRU4RecModel {
+    /// The item ids of the metadata's `items` (a JSON array of strings), or nil when it is
+    /// not one. The strict parser of the file's header: a million ids in a few tens of ms.
+    static func itemIDs(json text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { (try? JSONParser.parseStringArray($0)) ?? nil }
+    }
+
+    /// The parameters of `layout` used in place: a private mapping of the file's bytes from
+    /// the first tensor to the last, when the file is mapped and its tensors (checked by
+    /// ``checkTensors(of:against:hp:items:)``) lie back to back in layout order, the first
+    /// at a 64-byte file offset. `nil` otherwise (copy them).
+    static func mappedParameters(of file: SafeTensorsFile, layout: [(String, [Int], UpdateKind)]) -> ParameterStore? {
+        guard file.isMapped else { return nil }
+        let infos = layout.compactMap { file.info($0.0) }
+        guard infos.count == layout.count, let first = infos.first, let last = infos.last,
+              file.fileOffset(ofData: first.byteRange) % 64 == 0,
+              zip(infos, infos.dropFirst()).allSatisfy({ $0.byteRange.upperBound == $1.byteRange.lowerBound }),
+              let mapping = file.privateMapping(ofData: first.byteRange.lowerBound..<last.byteRange.upperBound)
+        else { return nil }
+        let floatSize = MemoryLayout<Float>.size
+        let specs = zip(layout, infos).map { entry, info in
+            TensorSpec(name: entry.0, shape: entry.1, update: entry.2, offset: (info.byteRange.lowerBound - first.byteRange.lowerBound) / floatSize)
+        }
+        return ParameterStore(specs: specs, mapping: mapping)
+    }
+
+    /// The parameters of `layout` copied from `file` into an allocated store.
+    static func copiedParameters(of file: SafeTensorsFile, layout: [(String, [Int], UpdateKind)]) throws -> ParameterStore {
+        let parameters = ParameterStore(layout: layout)
+        for spec in parameters.specs { parameters.setValues(spec.name, try file.floats(spec.name)) }
+        return parameters
+    }
+
     /// Checks that `file` holds every tensor of `layout` (as F32, with exactly that
     /// shape), so that the hyperparameters in the metadata agree with the tensors.
     static func checkTensors(of file: SafeTensorsFile, against layout: [(String, [Int], UpdateKind)],

@@ -43,12 +43,19 @@ public final class GRU4RecModel {
     }
 
     /// Creates a model with zeroed parameters (call an initialiser or load values).
-    public init(hyperparameters: Hyperparameters, catalog: ItemCatalog, itemSupport: [Int]) {
+    public convenience init(hyperparameters: Hyperparameters, catalog: ItemCatalog, itemSupport: [Int]) {
+        self.init(hyperparameters: hyperparameters, catalog: catalog, itemSupport: itemSupport,
+                  parameters: ParameterStore(layout: Self.layout(hyperparameters, itemCount: catalog.count)))
+    }
+
+    /// A model over given parameters (loaded from a file), which must hold the tensors of
+    /// `layout(hyperparameters, itemCount: catalog.count)`.
+    init(hyperparameters: Hyperparameters, catalog: ItemCatalog, itemSupport: [Int], parameters: ParameterStore) {
         precondition(itemSupport.count == catalog.count)
         self.hyperparameters = hyperparameters
         self.catalog = catalog
         self.itemSupport = itemSupport
-        self.parameters = ParameterStore(layout: Self.layout(hyperparameters, itemCount: catalog.count))
+        self.parameters = parameters
     }
 
     /// The parameter layout (name, shape, update kind) of a configuration.

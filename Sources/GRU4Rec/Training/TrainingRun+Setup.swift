@@ -40,7 +40,9 @@ extension TrainingRun {
         switch start {
         case .resume:
             guard FileManager.default.fileExists(atPath: paths.checkpoint) else { throw TrainingError.noCheckpoint(path: paths.checkpoint) }
-            let loaded = try GRU4RecModel.load(from: paths.checkpoint)
+            // Read, not mapped: training rewrites every parameter for hours, on the huge
+            // pages of an allocated store rather than copied-on-write 4 KB file pages.
+            let loaded = try GRU4RecModel.load(from: paths.checkpoint, mapping: false)
             model = loaded.model
             facts = loaded.facts
             try model.hyperparameters.checkMemory(itemCount: model.itemCount, training: true)

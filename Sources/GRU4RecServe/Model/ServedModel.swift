@@ -33,7 +33,9 @@ public final class ServedModel: @unchecked Sendable {
 
     /// Reads a model file.
     public static func load(path: String, generation: Int) throws -> ServedModel {
-        let loaded = try GRU4RecModel.load(from: path)
+        // Read, not mapped: the server outlives its file, and an operator may copy a new
+        // model over it in place before a reload (a failed reload keeps this model).
+        let loaded = try GRU4RecModel.load(from: path, mapping: false)
         return try ServedModel(model: loaded.model, facts: loaded.facts, path: path, generation: generation)
     }
 }

@@ -33,6 +33,10 @@ struct Bench: ParsableCommand {
         valueName: "n")) var syntheticItems: Int?
     @Flag(help: "With --synthetic-items: only the interactive figures (model load, shell start, click, filter keystroke, explain), without training and evaluation.")
     var interactiveOnly = false
+    @Flag(help: "With --synthetic-items: only the model's load and the shell's start (no training, evaluation or latencies), the median of --repeats runs.")
+    var loadOnly = false
+    @Option(help: ArgumentHelp("With --synthetic-items: keep the synthetic model at this path (to time `gru4rec info` or `gru4rec shell` on it).",
+                               valueName: "path")) var saveModel: String?
     @OptionGroup var threading: ThreadOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -269,6 +273,7 @@ struct Bench: ParsableCommand {
     /// filter keystroke and explaining a suggestion.
     func scale(items: Int) throws {
         guard (100...50_000_000).contains(items) else { throw ValidationError("--synthetic-items takes 100 to 50,000,000, got \(items)") }
+        if loadOnly { return try scaleLoad(items: items) }
         var report: [String: Any] = ["items": items]
         func say(_ s: String) { if !json { print(s) } }
         // The machine is shared: its load average beside the figures.
@@ -317,19 +322,16 @@ struct Bench: ParsableCommand {
             say(String(format: "evaluation (all %d items ranked): %.0f events/s over %d events", items, Double(evaluation.events) / evaluation.seconds, evaluation.events))
         }
 
-        let path = NSTemporaryDirectory() + "gru4rec-scale-\(getpid()).safetensors"
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = saveModel ?? NSTemporaryDirectory() + "gru4rec-scale-\(getpid()).safetensors"
+        defer { if saveModel == nil { try? FileManager.default.removeItem(atPath: path) } }
         try model.save(to: path)
-        t0 = nowNanoseconds()
-        let reloaded = try GRU4RecModel.load(from: path).model
-        let loadMs = Double(nowNanoseconds() - t0) / 1e6
-        t0 = nowNanoseconds()
-        var state = ShellState(model: LoadedModel(model: reloaded, path: path), width: 120, height: 40)
-        _ = Shell.render(state, width: 120, height: 40)
-        let startMs = Double(nowNanoseconds() - t0) / 1e6
-        report["model_load_ms"] = loadMs
-        report["shell_start_ms"] = startMs
-        say(String(format: "model load (%.0f MB file): %.1f ms; shell state and first 120x40 frame: %.1f ms", Double(reloaded.parameters.count * 4) / 1e6, loadMs, startMs))
+        let (reloaded, opening) = try Self.timeOpening(path)
+        report["model_load_ms"] = opening.loadMs
+        report["model_mapped"] = reloaded.parameters.isMapped
+        report["shell_start_ms"] = opening.startMs
+        say(String(format: "model load (%.0f MB file, %@): %.1f ms; shell state and first 120x40 frame: %.1f ms", Double(reloaded.parameters.count * 4) / 1e6,
+                   (reloaded.parameters.isMapped ? "mapped" : "copied") as NSString, opening.loadMs, opening.startMs))
+        var state = opening.state
 
         // The floor of a click: reading the output weights (both cores, a streaming read).
         let wyBytes = Double(reloaded.itemCount * reloaded.outputSize * 4)
@@ -404,6 +406,52 @@ struct Bench: ParsableCommand {
         if sink.isNaN { print("", terminator: "") }
         times.sort()
         return times[times.count / 2]
+    }
+
+    /// Loads the model at `path` and opens the shell's state on it with its first 120x40
+    /// frame, timed (ms).
+    static func timeOpening(_ path: String) throws -> (GRU4RecModel, (loadMs: Double, startMs: Double, state: ShellState)) {
+        var t0 = nowNanoseconds()
+        let model = try GRU4RecModel.load(from: path).model
+        let loadMs = Double(nowNanoseconds() - t0) / 1e6
+        t0 = nowNanoseconds()
+        let state = ShellState(model: LoadedModel(model: model, path: path), width: 120, height: 40)
+        _ = Shell.render(state, width: 120, height: 40)
+        return (model, (loadMs, Double(nowNanoseconds() - t0) / 1e6, state))
+    }
+
+    /// `--load-only`: a synthetic model of `items` items (XE settings, support from seeded
+    /// synthetic sessions, uniform initialisation), saved, then loaded and opened in the
+    /// shell's state `repeats` times (median, min, max).
+    func scaleLoad(items: Int) throws {
+        var xe = Hyperparameters()
+        try xe.apply(parameterString: "loss=cross-entropy,constrained_embedding=true,layers=100")
+        let synthetic = SyntheticCatalog(items: items, seed: 1)
+        let train = synthetic.sessions(events: 200_000, seed: 2)
+        let model = GRU4RecModel(hyperparameters: xe, catalog: synthetic.catalog, itemSupport: train.itemSupport(itemCount: items))
+        try model.initialize(.uniform(seed: 1))
+        let path = saveModel ?? NSTemporaryDirectory() + "gru4rec-scale-\(getpid()).safetensors"
+        defer { if saveModel == nil { try? FileManager.default.removeItem(atPath: path) } }
+        try model.save(to: path)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var loads: [Double] = [], starts: [Double] = [], mapped = false
+        for _ in 0..<max(1, repeats) {
+            let (reloaded, opening) = try Self.timeOpening(path)
+            loads.append(opening.loadMs)
+            starts.append(opening.startMs)
+            mapped = reloaded.parameters.isMapped
+        }
+        let load = Self.stat(loads), start = Self.stat(starts)
+        if json {
+            let report: [String: Any] = ["items": items, "file_bytes": bytes, "model_mapped": mapped,
+                                         "model_load_ms": ["median": load.median, "min": load.min, "max": load.max],
+                                         "shell_start_ms": ["median": start.median, "min": start.min, "max": start.max]]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+            return
+        }
+        print(String(format: "%d items, %.0f MB file (%@): model load %.1f ms [%.1f, %.1f]; shell state and first 120x40 frame %.1f ms [%.1f, %.1f] (%d runs)",
+                     items, Double(bytes) / 1e6, (mapped ? "mapped" : "copied") as NSString, load.median, load.min, load.max,
+                     start.median, start.min, start.max, loads.count))
     }
 
     /// Latency of explaining the top suggestion after a random 20-click session (p50, p99 in ms).

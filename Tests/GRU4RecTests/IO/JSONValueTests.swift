@@ -110,3 +110,31 @@ import GRU4Rec
         #expect(syntaxError(String(repeating: "[", count: 100_000)) != nil)
     }
 }
+
+/// `JSONParser.parseStringArray`, the fast path for a model's item ids: the same strings
+/// as `parse`, nil for other shapes, the same syntax errors.
+@Suite struct JSONStringArrayTests {
+    @Test(arguments: [#"[]"#, #" [ "a" , "b\"c" ,"\u00e9\ud83d\ude00", "", "tab\there" ] "#, #"["抹茶","\/"]"#])
+    func sameStringsAsTheFullParser(text: String) throws {
+        let bytes = Array(text.utf8)
+        let fast = try bytes.withUnsafeBufferPointer { try JSONParser.parseStringArray($0) }
+        guard case .array(let values) = try JSONParser.parse(Array(text.utf8)) else { Issue.record("not an array"); return }
+        #expect(fast == values.map { value -> String in
+            guard case .string(let s) = value else { return "?" }
+            return s
+        })
+    }
+
+    @Test(arguments: [#"[1]"#, #"["a", 1]"#, #"{"a":"b"}"#, #""a""#, #"["a", ["b"]]"#, "null"])
+    func otherShapesAreNil(text: String) throws {
+        let bytes = Array(text.utf8)
+        #expect(try bytes.withUnsafeBufferPointer { try JSONParser.parseStringArray($0) } == nil)
+    }
+
+    @Test(arguments: [#"["a",]"#, #"["a""#, #"["a" "b"]"#, #"["\ud800"]"#, #"["a"] x"#, "", "[", #"["\x"]"#])
+    func syntaxErrorsThrow(text: String) {
+        let bytes = Array(text.utf8)
+        #expect(throws: JSONSyntaxError.self) { _ = try bytes.withUnsafeBufferPointer { try JSONParser.parseStringArray($0) } }
+        #expect(throws: JSONSyntaxError.self) { _ = try JSONParser.parse(bytes) }
+    }
+}

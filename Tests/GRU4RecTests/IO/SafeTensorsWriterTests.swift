@@ -58,11 +58,12 @@ import GRU4Rec
         let header = #"{"__metadata__":{"k":"v"},"#
             + #""a":{"data_offsets":[0,8],"dtype":"I64","shape":[1,1]},"#
             + #""b":{"data_offsets":[8,12],"dtype":"F32","shape":[1]}}"#
-        let padded = header + String(repeating: " ", count: (8 - header.utf8.count % 8) % 8)
+        // Padded so that the F32 data (after 8 bytes of I64) starts at a multiple of 64.
+        let padded = header + String(repeating: " ", count: (64 - (8 + header.utf8.count + 8) % 64) % 64)
         #expect(bytes == rawSafeTensors(header: padded, data: littleEndianBytes([Int64(2)]) + littleEndianBytes([Float(1)])))
     }
 
-    @Test func headerIsPaddedToEightBytesAndDataIsAligned() throws {
+    @Test func headerIsPaddedSoThatFloatsStartAt64Bytes() throws {
         for nameLength in 1...16 {
             var writer = SafeTensorsWriter()
             writer.add(String(repeating: "x", count: nameLength), floats: [1, 2, 3], shape: [3])
@@ -74,12 +75,15 @@ import GRU4Rec
             #expect(headerLength % 8 == 0)
             #expect(bytes[8 + headerLength - 1] == UInt8(ascii: " ") || bytes[8 + headerLength - 1] == UInt8(ascii: "}"))
             let file = try SafeTensorsFile(bytes: bytes, path: "mem")
-            // I64 tensors first, then F32, each in insertion order; each aligned to its size.
+            // I64 tensors first, then F32, each in insertion order; each aligned to its size,
+            // and the first F32 tensor to 64 bytes (mapped in place by GRU4RecModel.load).
             #expect(file.names == ["i", "k", String(repeating: "x", count: nameLength), "j"])
             for name in file.names {
                 let info = try #require(file.info(name))
                 #expect((8 + headerLength + info.byteRange.lowerBound) % info.dtype.byteSize == 0)
             }
+            let firstFloat = try #require(file.info(String(repeating: "x", count: nameLength)))
+            #expect((8 + headerLength + firstFloat.byteRange.lowerBound) % 64 == 0)
         }
     }
 
