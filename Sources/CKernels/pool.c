@@ -19,6 +19,9 @@ static atomic_ulong completed;       /* the last job the worker is done with */
 static atomic_ulong claimed;         /* the last job whose part 1 was taken */
 static atomic_int worker_sleeping;
 static atomic_ulong worker_jobs;     /* parts run on the worker (tests read it) */
+static atomic_ulong published_jobs;  /* splits handed to the pool (not run inline) */
+static atomic_ulong caller_jobs;     /* of those, part 1 run by the caller: the worker had not claimed it */
+static atomic_ulong wakeups;         /* of those, the worker was asleep and had to be woken */
 static atomic_int worker_started;
 static atomic_flag pool_busy = ATOMIC_FLAG_INIT;
 static g4r_part_fn job_fn;
@@ -98,7 +101,9 @@ void g4r_pool_run2(g4r_part_fn fn, void *ctx) {
     job_fn = fn;
     job_ctx = ctx;
     unsigned long g = atomic_fetch_add(&generation, 1) + 1;  /* seq_cst: pairs with worker_sleeping */
+    atomic_fetch_add_explicit(&published_jobs, 1, memory_order_relaxed);
     if (atomic_load(&worker_sleeping)) {
+        atomic_fetch_add_explicit(&wakeups, 1, memory_order_relaxed);
         pthread_mutex_lock(&pool_lock);
         pthread_cond_signal(&pool_wake);
         pthread_mutex_unlock(&pool_lock);
@@ -107,6 +112,7 @@ void g4r_pool_run2(g4r_part_fn fn, void *ctx) {
     unsigned long expected = g - 1;
     if (atomic_compare_exchange_strong(&claimed, &expected, g)) {
         fn(ctx, 1);  /* the worker had not started it: do it here */
+        atomic_fetch_add_explicit(&caller_jobs, 1, memory_order_relaxed);
     } else {
         int spins = 0;
         while (atomic_load_explicit(&completed, memory_order_acquire) != g) {
@@ -118,3 +124,10 @@ void g4r_pool_run2(g4r_part_fn fn, void *ctx) {
 }
 
 unsigned long g4r_pool_worker_jobs(void) { return atomic_load(&worker_jobs); }
+
+void g4r_pool_stats(g4r_pool_stats_t *out) {
+    out->published = atomic_load(&published_jobs);
+    out->worker = atomic_load(&worker_jobs);
+    out->caller = atomic_load(&caller_jobs);
+    out->wakeups = atomic_load(&wakeups);
+}

@@ -69,6 +69,12 @@ int g4r_pool_start(void);
 void g4r_pool_run2(g4r_part_fn fn, void *ctx);
 /* Parts run on the worker thread so far (for tests). */
 unsigned long g4r_pool_worker_jobs(void);
+/* The pool's hand-off counts since the start: splits handed to the pool (calls that
+   ran both parts inline, with one thread or a busy pool, are not counted), part 1
+   run on the worker, part 1 taken back by the caller (the worker had not claimed it
+   when part 0 was done), and splits that had to wake a sleeping worker. */
+typedef struct { unsigned long published, worker, caller, wakeups; } g4r_pool_stats_t;
+void g4r_pool_stats(g4r_pool_stats_t *out);
 /* Exact live scores (screen.c): out[i - lo] = by[i] + dot(wy row i, h) for i in [lo, hi)
    (rows of H floats), and the same for a list of items (out[k] for items[k]). A row's
    dot product is computed identically by both (one variant chosen per process). */

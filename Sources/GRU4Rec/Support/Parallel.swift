@@ -51,6 +51,35 @@ public enum Parallel {
         }
     }
 
+    /// How splits were handed to the worker thread: counts since the program started
+    /// (``handOff``), or between two readings (`after - before`).
+    public struct HandOff: Equatable, Sendable {
+        /// Splits handed to the pool; calls that ran both parts on the caller (one
+        /// thread set, or the pool busy with another caller or a nested call) are not counted.
+        public var published: UInt64
+        /// Part 1 run on the worker thread.
+        public var onWorker: UInt64
+        /// Part 1 taken back by the caller: the worker had not claimed it when part 0 was done.
+        public var onCaller: UInt64
+        /// Splits that found the worker asleep and woke it.
+        public var wakeups: UInt64
+
+        public static func - (a: HandOff, b: HandOff) -> HandOff {
+            HandOff(published: a.published &- b.published, onWorker: a.onWorker &- b.onWorker,
+                    onCaller: a.onCaller &- b.onCaller, wakeups: a.wakeups &- b.wakeups)
+        }
+
+        /// The share of splits whose part 1 ran on the worker (0 when none were handed over).
+        public var workerShare: Double { published == 0 ? 0 : Double(onWorker) / Double(published) }
+    }
+
+    /// The pool's hand-off counts since the program started.
+    public static var handOff: HandOff {
+        var s = g4r_pool_stats_t()
+        g4r_pool_stats(&s)
+        return HandOff(published: UInt64(s.published), onWorker: UInt64(s.worker), onCaller: UInt64(s.caller), wakeups: UInt64(s.wakeups))
+    }
+
     /// The half-open range of part `part` (0 or 1) when `0..<n` is split in two
     /// (part 0 takes the extra element of an odd `n`; `align` rounds the split point).
     @inline(__always)

@@ -136,16 +136,26 @@ struct Bench: ParsableCommand {
         var training: [[String: Any]] = []
         var xeProfile = StepProfile()
         for (name, hp) in [("XE  layers 100, batch 32, n_sample 2048", xe), ("BPR layers 224, batch 80, n_sample 2048", bpr), ("XE  layers 480, batch 256, n_sample 2048", big)] {
+            let handOffBefore = Parallel.handOff
             let (s, profile) = try throughput(hp, train, catalog, repeats: repeats, steps: steps, profile: true)
+            let handOff = Parallel.handOff - handOffBefore
             if hp == xe { xeProfile = profile }
             let flops = Self.stepFLOPs(hp, inputSize: hp.layers.last ?? 100) * s.median / Double(hp.batchSize) / 1e9
             let columns = Double(profile.distinctColumns) / Double(max(profile.steps, 1))
             let executed = Self.stepFLOPs(hp, inputSize: hp.layers.last ?? 100, columns: columns) * s.median / Double(hp.batchSize) / 1e9
             training.append(["setting": name, "events_per_s": ["median": s.median, "min": s.min, "max": s.max], "gflops": flops,
-                             "gflops_executed": executed, "distinct_columns": columns])
+                             "gflops_executed": executed, "distinct_columns": columns,
+                             "hand_off": ["splits": handOff.published, "part1_on_worker": handOff.onWorker,
+                                          "part1_on_caller": handOff.onCaller, "worker_woken": handOff.wakeups]])
             say(String(format: "  %@ %9.0f  [%.0f, %.0f]   %.1f GFLOP/s; executed %.1f (%.0f distinct columns, %.0f%% of sgemm)",
                        name.padding(toLength: 42, withPad: " ", startingAt: 0) as NSString, s.median, s.min, s.max, flops, executed, columns,
                        100 * executed / gemmRate))
+            // Whether the second thread did its share (a run whose worker sat on a busy
+            // core shows here as part 1 taken back by the caller).
+            if Parallel.threads == 2 {
+                say(String(format: "      hand-off: part 1 on the worker in %.1f%% of %llu splits (taken back by the caller %llu times; worker woken from sleep %llu times)",
+                           100 * handOff.workerShare, handOff.published, handOff.onCaller, handOff.wakeups))
+            }
         }
         report["training"] = training
 
