@@ -17,8 +17,7 @@ enum MappedFileFault {
     /// Mouse reporting off, cursor shown, the alternate screen left.
     private static let resetScreen: StaticString = "\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1006l\u{1b}[?25h\u{1b}[?1049l\r\n"
     private static let message: StaticString = """
-        gru4rec: a model file this program has open was truncated or rewritten in place (bus error); \
-        nothing was written
+        gru4rec: a model file this program has open was truncated or rewritten in place (bus error)
           hint: replace a model file by moving a new file over it (mv; gru4rec's own writers do so), \
         not by copying over the open file; then start again
 
