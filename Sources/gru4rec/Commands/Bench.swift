@@ -189,15 +189,16 @@ struct Bench: ParsableCommand {
             options.cutoffs = [20]
             options.listMetrics = false
             options.batchSize = EvaluationOptions.automaticBatchSize(items: catalog.count)
-            var evalRates: [Double] = []
-            for _ in 0..<repeats {
+            let placed = PlacedRepeats.run(repeats: repeats, probe: Parallel.threads == 2 ? { CPUDistance.measure() } : nil) { _ in
                 let r = Evaluator(model: model).evaluate(testData, options: options)
-                evalRates.append(Double(r.events) / r.seconds)
+                return Double(r.events) / r.seconds
             }
-            let s = Self.stat(evalRates)
-            report["evaluation"] = ["file": testPath, "events": testData.transitionCount, "events_per_s": ["median": s.median, "min": s.min, "max": s.max]]
+            let s = Self.stat(placed.reported)
+            report["evaluation"] = ["file": testPath, "events": testData.transitionCount, "events_per_s": ["median": s.median, "min": s.min, "max": s.max],
+                                    "placement": placed.report]
             say(String(format: "evaluation (all %d items ranked): %.0f events/s [%.0f, %.0f] on %d events (%.3f s)", catalog.count, s.median, s.min, s.max,
                        testData.transitionCount, Double(testData.transitionCount) / s.median))
+            if let line = placed.summary { say("      " + line) }
         }
         let liveDemo = liveLatency(model, clicks: 2000)
         let synthetic = try syntheticModel(items: 100_000, hidden: 100)
