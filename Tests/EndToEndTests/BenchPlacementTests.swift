@@ -9,7 +9,11 @@ import Testing
     /// A probe that answers the given round trips in turn (nil when they run out).
     final class ScriptedProbe {
         var readings: [Double?]
+        var pauses: [Double] = []
         init(_ readings: [Double?]) { self.readings = readings }
+        func probe(patience: Double = 0) -> PlacementProbe {
+            PlacementProbe(measure: next, patience: patience, pause: { self.pauses.append($0) })
+        }
         func next() -> CPUDistance? {
             guard !readings.isEmpty else { return nil }
             return readings.removeFirst().map { CPUDistance(roundTripNanoseconds: $0) }
@@ -20,7 +24,7 @@ import Testing
         // Readings before/after: near/near, near/FAR, FAR/near, near/near, near/near.
         let probe = ScriptedProbe([60, 70, 65, 350, 340, 80, 62, 64, 61, 63])
         var attempts: [Int] = []
-        let placed = PlacedRepeats.run(repeats: 3, probe: probe.next) { attempt in
+        let placed = PlacedRepeats.run(repeats: 3, probe: probe.probe()) { attempt in
             attempts.append(attempt)
             return Double(1000 + attempt)
         }
@@ -37,11 +41,32 @@ import Testing
     @Test func alwaysFarStopsAtThreeTimesTheRepeatsAndReportsTheFarFigures() {
         let probe = ScriptedProbe(Array(repeating: 360, count: 100))
         var count = 0
-        let placed = PlacedRepeats.run(repeats: 2, probe: probe.next) { _ in count += 1; return 5 }
+        let placed = PlacedRepeats.run(repeats: 2, probe: probe.probe()) { _ in count += 1; return 5 }
         #expect(count == 6)
         #expect(placed.near.isEmpty)
         #expect(placed.reported == Array(repeating: 5, count: 6))
         #expect(placed.summary?.contains("far apart (360 ns) around every repeat") == true)
+    }
+
+    @Test func aFarPlacementBeforeARepeatIsWaitedOutWithinThePatience() {
+        // Far, far, near: the row waits two polls, then measures with near readings.
+        let probe = ScriptedProbe([350, 340, 70, 75, 72, 74])
+        let placed = PlacedRepeats.run(repeats: 2, probe: probe.probe(patience: 10)) { attempt in Double(attempt) }
+        #expect(probe.pauses == [0.5, 0.5])
+        #expect(placed.waited == 1.0)
+        #expect(placed.near == [0, 1])
+        #expect(placed.far.isEmpty)
+        #expect(placed.roundTrips == [70, 75, 72, 74])
+        #expect(placed.summary?.contains("(waited 1.0 s for them to come near)") == true)
+    }
+
+    @Test func waitingStopsAtThePatience() {
+        // Always far: 1.2 s of patience allows two polls of 0.5 s in all, then every repeat runs far.
+        let probe = ScriptedProbe(Array(repeating: 330, count: 100))
+        let placed = PlacedRepeats.run(repeats: 1, probe: probe.probe(patience: 1.2)) { _ in 3 }
+        #expect(probe.pauses == [0.5, 0.5])
+        #expect(placed.near.isEmpty)
+        #expect(placed.far == [3, 3, 3])
     }
 
     @Test func withoutAProbeEveryRepeatCounts() {
@@ -54,7 +79,7 @@ import Testing
 
     @Test func aProbeThatCannotMeasureCountsTheRepeat() {
         let probe = ScriptedProbe([])
-        let placed = PlacedRepeats.run(repeats: 2, probe: probe.next) { _ in 7 }
+        let placed = PlacedRepeats.run(repeats: 2, probe: probe.probe()) { _ in 7 }
         #expect(placed.near == [7, 7])
         #expect(placed.far.isEmpty)
         #expect(placed.summary == nil)

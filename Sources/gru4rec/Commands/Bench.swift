@@ -37,6 +37,8 @@ struct Bench: ParsableCommand {
     var loadOnly = false
     @Option(help: ArgumentHelp("With --synthetic-items: keep the synthetic model at this path (to time `gru4rec info` or `gru4rec shell` on it).",
                                valueName: "path")) var saveModel: String?
+    @Option(help: ArgumentHelp("With two threads: seconds each figure may wait, in all, for the host to place the two CPUs near each other before a repeat (0: do not wait).",
+                               discussion: "Each repeat is probed before and after (a cache line's round trip between the CPUs); repeats with the CPUs far apart are set aside and run again, and printed under the row.")) var nearWait = 30.0
     @OptionGroup var threading: ThreadOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -61,12 +63,17 @@ struct Bench: ParsableCommand {
     /// Events/s over `steps` mini-batches (or an epoch) of a fresh model, trained by the
     /// trainer's own epoch loop (stopped after 20 warm-up mini-batches, timed from there);
     /// the profile of the last repeat.
+    /// The placement probe used around every repeat with two threads (nil with one thread).
+    var placementProbe: PlacementProbe? {
+        Parallel.threads == 2 ? PlacementProbe(measure: { CPUDistance.measure() }, patience: max(0, nearWait)) : nil
+    }
+
     /// Training events/s of `repeats` runs of `steps` mini-batches (after a warm-up), each
     /// from a fresh model; with two threads, repeats during which the host had placed the
     /// two CPUs far apart are set aside and run again (``PlacedRepeats``).
-    func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false) throws -> (Stat, StepProfile, PlacedRepeats) {
+    func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false, probed: Bool = true) throws -> (Stat, StepProfile, PlacedRepeats) {
         var lastProfile = StepProfile()
-        let placed = try PlacedRepeats.run(repeats: repeats, probe: Parallel.threads == 2 ? { CPUDistance.measure() } : nil) { r in
+        let placed = try PlacedRepeats.run(repeats: repeats, probe: probed ? placementProbe : nil) { r in
             var h = hp
             h.seed = UInt64(r + 1)
             let model = GRU4RecModel(hyperparameters: h, catalog: catalog, itemSupport: data.itemSupport(itemCount: catalog.count))
@@ -189,7 +196,7 @@ struct Bench: ParsableCommand {
             options.cutoffs = [20]
             options.listMetrics = false
             options.batchSize = EvaluationOptions.automaticBatchSize(items: catalog.count)
-            let placed = PlacedRepeats.run(repeats: repeats, probe: Parallel.threads == 2 ? { CPUDistance.measure() } : nil) { _ in
+            let placed = PlacedRepeats.run(repeats: repeats, probe: placementProbe) { _ in
                 let r = Evaluator(model: model).evaluate(testData, options: options)
                 return Double(r.events) / r.seconds
             }
@@ -247,7 +254,7 @@ struct Bench: ParsableCommand {
             say("scaling (XE, events/s, \(max(steps / 2, 100)) mini-batches, 1 run each):")
             var scaling: [[String: Any]] = []
             func row(_ label: String, _ hp: Hyperparameters, _ d: SessionData, _ c: ItemCatalog) throws {
-                let (s, _, _) = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100))
+                let (s, _, _) = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100), probed: false)
                 scaling.append(["setting": label, "events_per_s": s.median])
                 say(String(format: "  %@ %9.0f", label.padding(toLength: 34, withPad: " ", startingAt: 0) as NSString, s.median))
             }
