@@ -60,17 +60,16 @@ struct Bench: ParsableCommand {
         return nil
     }
 
-    /// Events/s over `steps` mini-batches (or an epoch) of a fresh model, trained by the
-    /// trainer's own epoch loop (stopped after 20 warm-up mini-batches, timed from there);
-    /// the profile of the last repeat.
     /// The placement probe used around every repeat with two threads (nil with one thread).
     var placementProbe: PlacementProbe? {
         Parallel.threads == 2 ? PlacementProbe(measure: { CPUDistance.measure() }, patience: max(0, nearWait)) : nil
     }
 
-    /// Training events/s of `repeats` runs of `steps` mini-batches (after a warm-up), each
-    /// from a fresh model; with two threads, repeats during which the host had placed the
-    /// two CPUs far apart are set aside and run again (``PlacedRepeats``).
+    /// Events/s over `steps` mini-batches (or an epoch) of a fresh model, trained by the
+    /// trainer's own epoch loop (stopped after 20 warm-up mini-batches, timed from there);
+    /// the profile of the last repeat. When `probed` (and two threads), repeats during
+    /// which the host had placed the two CPUs far apart are set aside and run again
+    /// (``PlacedRepeats``).
     func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false, probed: Bool = true) throws -> (Stat, StepProfile, PlacedRepeats) {
         var lastProfile = StepProfile()
         let placed = try PlacedRepeats.run(repeats: repeats, probe: probed ? placementProbe : nil) { r in
