@@ -6,7 +6,8 @@
    training step, Adagrad rows, gathers, top-k and rank counts; C so that the
    compiler vectorises square roots and exponentials; each is built for several
    instruction sets and the best one is chosen at run time), the fork-join
-   worker pool (pool.c) and the huge-page allocator (memory.c).
+   worker pool (pool.c), the huge-page allocator (memory.c) and a probe of how far
+   apart the two CPUs are (probe.c).
    Conventions match the Swift kernels they replace; see the Swift call sites. */
 
 /* Adagrad with momentum over n contiguous elements (GRU4Rec.md, Optimizer):
@@ -75,6 +76,11 @@ unsigned long g4r_pool_worker_jobs(void);
    when part 0 was done), and splits that had to wake a sleeping worker. */
 typedef struct { unsigned long published, worker, caller, wakeups; } g4r_pool_stats_t;
 void g4r_pool_stats(g4r_pool_stats_t *out);
+/* The median over `batches` (1...64) of the time, in nanoseconds, of one round trip
+   of a cache line between two threads pinned on the first two CPUs this process may
+   use, each batch `trips` round trips long (probe.c); -1 with fewer than two CPUs,
+   when no thread could be made, or when a batch took over a second. */
+double g4r_core_round_trip_ns(long trips, int batches);
 /* Exact live scores (screen.c): out[i - lo] = by[i] + dot(wy row i, h) for i in [lo, hi)
    (rows of H floats), and the same for a list of items (out[k] for items[k]). A row's
    dot product is computed identically by both (one variant chosen per process). */

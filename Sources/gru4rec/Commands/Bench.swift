@@ -37,6 +37,8 @@ struct Bench: ParsableCommand {
     var loadOnly = false
     @Option(help: ArgumentHelp("With --synthetic-items: keep the synthetic model at this path (to time `gru4rec info` or `gru4rec shell` on it).",
                                valueName: "path")) var saveModel: String?
+    @Option(help: ArgumentHelp("With two threads: seconds each figure may wait, in all, for the host to place the two CPUs near each other before a repeat (0: do not wait).",
+                               discussion: "Each repeat is probed before and after (a cache line's round trip between the CPUs); repeats with the CPUs far apart are set aside and run again, and printed under the row.")) var nearWait = 30.0
     @OptionGroup var threading: ThreadOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -58,13 +60,19 @@ struct Bench: ParsableCommand {
         return nil
     }
 
+    /// The placement probe used around every repeat with two threads (nil with one thread).
+    var placementProbe: PlacementProbe? {
+        Parallel.threads == 2 ? PlacementProbe(measure: { CPUDistance.measure() }, patience: max(0, nearWait)) : nil
+    }
+
     /// Events/s over `steps` mini-batches (or an epoch) of a fresh model, trained by the
     /// trainer's own epoch loop (stopped after 20 warm-up mini-batches, timed from there);
-    /// the profile of the last repeat.
-    func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false) throws -> (Stat, StepProfile) {
-        var rates: [Double] = []
+    /// the profile of the last repeat. When `probed` (and two threads), repeats during
+    /// which the host had placed the two CPUs far apart are set aside and run again
+    /// (``PlacedRepeats``).
+    func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false, probed: Bool = true) throws -> (Stat, StepProfile, PlacedRepeats) {
         var lastProfile = StepProfile()
-        for r in 0..<repeats {
+        let placed = try PlacedRepeats.run(repeats: repeats, probe: probed ? placementProbe : nil) { r in
             var h = hp
             h.seed = UInt64(r + 1)
             let model = GRU4RecModel(hyperparameters: h, catalog: catalog, itemSupport: data.itemSupport(itemCount: catalog.count))
@@ -77,11 +85,11 @@ struct Bench: ParsableCommand {
             if profile { trainer.step.clock = nowNanoseconds; trainer.step.profile = StepProfile() }
             _ = try trainer.runEpoch(reportEvery: 0, shouldStop: { steps > 0 && trainer.epochBatches >= warmup + steps })
             let seconds = Double(nowNanoseconds() - start) / 1e9
-            // A finished epoch resets nothing until the next one starts: its counts stay readable.
-            rates.append(Double(trainer.epochEvents - warmEvents) / seconds)
             lastProfile = trainer.step.profile
+            // A finished epoch resets nothing until the next one starts: its counts stay readable.
+            return Double(trainer.epochEvents - warmEvents) / seconds
         }
-        return (Self.stat(rates), lastProfile)
+        return (Self.stat(placed.reported), lastProfile, placed)
     }
 
     /// Floating-point operations of one step's products with `columns` score columns
@@ -131,13 +139,18 @@ struct Bench: ParsableCommand {
         let gemmRate = BLASBenchmark.sgemmGFLOPS(m: 32, n: 2080, k: 100, clock: nowNanoseconds)
         report["sgemm_gflops_32x2080x100"] = gemmRate
         say(String(format: "sgemm on the XE step's shape (32 x 2080 x 100), columns split over %d thread(s): %.1f GFLOP/s", Parallel.threads, gemmRate))
+        if let distance = CPUDistance.measure() {
+            report["cpu_round_trip_ns"] = distance.roundTripNanoseconds
+            say(String(format: "the two CPUs: a cache line's round trip between them takes %.0f ns (%@; above %.0f ns the host has placed them far apart, and two-thread training slows down)",
+                       distance.roundTripNanoseconds, distance.isFar ? "far apart" : "near", CPUDistance.farThresholdNanoseconds))
+        }
         say("")
         say("training (events/s: median [min, max] over \(repeats) runs of \(steps > 0 ? "\(steps) mini-batches" : "one epoch"); GFLOP/s of the products as the reference computes them (all B + n_sample score columns), then as executed here (the distinct items of each step) and that against the sgemm rate above)")
         var training: [[String: Any]] = []
         var xeProfile = StepProfile()
         for (name, hp) in [("XE  layers 100, batch 32, n_sample 2048", xe), ("BPR layers 224, batch 80, n_sample 2048", bpr), ("XE  layers 480, batch 256, n_sample 2048", big)] {
             let handOffBefore = Parallel.handOff
-            let (s, profile) = try throughput(hp, train, catalog, repeats: repeats, steps: steps, profile: true)
+            let (s, profile, placed) = try throughput(hp, train, catalog, repeats: repeats, steps: steps, profile: true)
             let handOff = Parallel.handOff - handOffBefore
             if hp == xe { xeProfile = profile }
             let flops = Self.stepFLOPs(hp, inputSize: hp.layers.last ?? 100) * s.median / Double(hp.batchSize) / 1e9
@@ -146,7 +159,8 @@ struct Bench: ParsableCommand {
             training.append(["setting": name, "events_per_s": ["median": s.median, "min": s.min, "max": s.max], "gflops": flops,
                              "gflops_executed": executed, "distinct_columns": columns,
                              "hand_off": ["splits": handOff.published, "part1_on_worker": handOff.onWorker,
-                                          "part1_on_caller": handOff.onCaller, "worker_woken": handOff.wakeups]])
+                                          "part1_on_caller": handOff.onCaller, "worker_woken": handOff.wakeups],
+                             "placement": placed.report])
             say(String(format: "  %@ %9.0f  [%.0f, %.0f]   %.1f GFLOP/s; executed %.1f (%.0f distinct columns, %.0f%% of sgemm)",
                        name.padding(toLength: 42, withPad: " ", startingAt: 0) as NSString, s.median, s.min, s.max, flops, executed, columns,
                        100 * executed / gemmRate))
@@ -156,6 +170,7 @@ struct Bench: ParsableCommand {
                 say(String(format: "      hand-off: part 1 on the worker in %.1f%% of %llu splits (taken back by the caller %llu times; worker woken from sleep %llu times)",
                            100 * handOff.workerShare, handOff.published, handOff.onCaller, handOff.wakeups))
             }
+            if let line = placed.summary { say("      " + line) }
         }
         report["training"] = training
 
@@ -180,15 +195,16 @@ struct Bench: ParsableCommand {
             options.cutoffs = [20]
             options.listMetrics = false
             options.batchSize = EvaluationOptions.automaticBatchSize(items: catalog.count)
-            var evalRates: [Double] = []
-            for _ in 0..<repeats {
+            let placed = PlacedRepeats.run(repeats: repeats, probe: placementProbe) { _ in
                 let r = Evaluator(model: model).evaluate(testData, options: options)
-                evalRates.append(Double(r.events) / r.seconds)
+                return Double(r.events) / r.seconds
             }
-            let s = Self.stat(evalRates)
-            report["evaluation"] = ["file": testPath, "events": testData.transitionCount, "events_per_s": ["median": s.median, "min": s.min, "max": s.max]]
+            let s = Self.stat(placed.reported)
+            report["evaluation"] = ["file": testPath, "events": testData.transitionCount, "events_per_s": ["median": s.median, "min": s.min, "max": s.max],
+                                    "placement": placed.report]
             say(String(format: "evaluation (all %d items ranked): %.0f events/s [%.0f, %.0f] on %d events (%.3f s)", catalog.count, s.median, s.min, s.max,
                        testData.transitionCount, Double(testData.transitionCount) / s.median))
+            if let line = placed.summary { say("      " + line) }
         }
         let liveDemo = liveLatency(model, clicks: 2000)
         let synthetic = try syntheticModel(items: 100_000, hidden: 100)
@@ -237,7 +253,7 @@ struct Bench: ParsableCommand {
             say("scaling (XE, events/s, \(max(steps / 2, 100)) mini-batches, 1 run each):")
             var scaling: [[String: Any]] = []
             func row(_ label: String, _ hp: Hyperparameters, _ d: SessionData, _ c: ItemCatalog) throws {
-                let (s, _) = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100))
+                let (s, _, _) = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100), probed: false)
                 scaling.append(["setting": label, "events_per_s": s.median])
                 say(String(format: "  %@ %9.0f", label.padding(toLength: 34, withPad: " ", startingAt: 0) as NSString, s.median))
             }
@@ -303,7 +319,7 @@ struct Bench: ParsableCommand {
         say(String(format: "synthetic catalog of %d items: %d training events, %d test events (generated in %.1f s)", items, train.eventCount, test.eventCount,
                    Double(nowNanoseconds() - t0) / 1e9))
 
-        let (rate, _) = interactiveOnly ? (Stat(median: 0, min: 0, max: 0), StepProfile())
+        let (rate, _, _) = interactiveOnly ? (Stat(median: 0, min: 0, max: 0), StepProfile(), PlacedRepeats())
             : try throughput(xe, train, synthetic.catalog, repeats: repeats, steps: steps)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
