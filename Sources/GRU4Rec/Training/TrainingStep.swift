@@ -152,7 +152,7 @@ public final class TrainingStep {
         let pEmbed = hp.dropoutPEmbed, pHidden = hp.dropoutPHidden
         let embedWidth = mode == .oneHot ? layers[0] : i0, inputWidth = mode == .oneHot ? 3 * layers[0] : i0
         let wyRows = UnsafePointer(wySlots.rowsPointer)
-        let useShift = hp.loss == .crossEntropy && hp.logq > 0
+        let useShift = hp.loss.usesLogq && hp.logq > 0
         let logq = hp.logq, m = hp.batchSize  // the configured batch size splits the columns (GRU4Rec.md, Loss normalisation)
         let gradsBase = grads.base, gradsCount = grads.count
         Parallel.run { part in
