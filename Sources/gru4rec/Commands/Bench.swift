@@ -404,7 +404,7 @@ struct Bench: ParsableCommand {
             var sums: [Float] = [0, 0]
             let t = nowNanoseconds()
             sums.withUnsafeMutableBufferPointer { out in
-                let o = out.baseAddress!
+                guard let o = out.baseAddress else { return }
                 Parallel.run { part in
                     let r = Parallel.half(count, part: part, align: 16)
                     o[part] = g4r_stream_sum(p + r.lowerBound, r.count)
