@@ -51,12 +51,13 @@ extension SuggestionExplanation {
     public init(model: GRU4RecModel, session: [Int], item: Int) {
         precondition(item >= 0 && item < model.itemCount, "item index out of range")
         let n = model.itemCount
-        let params = model.parameters
-        let by = params["By.weight"], wy = params["Wy.weight"]
         let width = model.outputSize
 
         // The whole session: score split, probability and rank.
         let full = ForwardPass(model: model, maxRows: 1)
+        guard let wy = full.params.outputWeights, let by = full.params.outputBias else {
+            preconditionFailure("a GRU4Rec model always has Wy and By")
+        }
         full.reset()
         for clicked in session {
             var x = Int32(clicked)
