@@ -55,9 +55,10 @@ let package = Package(
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
 
         // MARK: Model core
-        // The model core's C side: vectorised kernels (element-wise math, Adagrad rows,
-        // gathers, top-k, rank counts; each cloned for AVX-512 / AVX2 / baseline x86-64),
-        // the fork-join worker pool and the huge-page allocator.
+        // The model core's C side: vectorised kernels (element-wise math, loss rows, Adagrad
+        // rows, gathers, top-k, rank counts, the non-finite scan; each cloned for AVX-512 /
+        // AVX2 / baseline x86-64), live scoring and its 4-bit screening (screen.c), the
+        // fork-join worker pool (pool.c) and the huge-page allocator (memory.c).
         .target(
             name: "CKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]

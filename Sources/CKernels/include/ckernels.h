@@ -2,12 +2,13 @@
 #define GRU4REC_CKERNELS_H
 #include <stddef.h>
 
-/* The C side of the model core: vectorised kernels (element-wise math of the
-   training step, Adagrad rows, gathers, top-k and rank counts; C so that the
-   compiler vectorises square roots and exponentials; each is built for several
-   instruction sets and the best one is chosen at run time), the fork-join
-   worker pool (pool.c), the huge-page allocator (memory.c) and a probe of how far
-   apart the two CPUs are (probe.c).
+/* The C side of the model core: vectorised kernels (element-wise math and loss
+   rows of the training step, Adagrad rows, gathers, top-k and rank counts, the
+   non-finite scan (scan.c); C so that the compiler vectorises square roots and
+   exponentials; each is built for several instruction sets and the best one is
+   chosen at run time), live scoring over the catalog and its 4-bit screening
+   (screen.c), the fork-join worker pool (pool.c), the huge-page allocator
+   (memory.c) and a probe of how far apart the two CPUs are (probe.c).
    Conventions match the Swift kernels they replace; see the Swift call sites. */
 
 /* Adagrad with momentum over n contiguous elements (GRU4Rec.md, Optimizer):

@@ -137,7 +137,7 @@ public final class Evaluator {
             rowRanks.withUnsafeMutableBufferPointer { rankBuffer in
                 tops.withUnsafeMutableBufferPointer { topBuffer in
                     step.target.withUnsafeBufferPointer { targetBuffer in
-                        let rankP = rankBuffer.baseAddress!, topP = topBuffer.baseAddress!, targets = targetBuffer.baseAddress!
+                        guard let rankP = rankBuffer.baseAddress, let topP = topBuffer.baseAddress, let targets = targetBuffer.baseAddress else { return }
                         Parallel.run { part in
                             for i in Parallel.half(rows, part: part) {
                                 let row = scores + i * n

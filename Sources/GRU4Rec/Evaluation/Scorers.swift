@@ -26,7 +26,7 @@ public final class GRU4RecScorer: SessionScorer {
     public func advance(_ step: BatchStep) {
         guard let pass else { return }
         pass.prepare(step)
-        step.input.withUnsafeBufferPointer { pass.step(items: $0.baseAddress!, rows: step.rows) }
+        step.input.withUnsafeBufferPointer { if let items = $0.baseAddress { pass.step(items: items, rows: step.rows) } }
     }
     public func score(rows: Int, into out: UnsafeMutablePointer<Float>) { pass?.scoreAll(rows: rows, into: out) }
 }
@@ -43,7 +43,10 @@ public final class PopularityScorer: SessionScorer {
     public func reset(maxRows: Int) {}
     public func advance(_ step: BatchStep) {}
     public func score(rows: Int, into out: UnsafeMutablePointer<Float>) {
-        scores.withUnsafeBufferPointer { s in for r in 0..<rows { (out + r * s.count).update(from: s.baseAddress!, count: s.count) } }
+        scores.withUnsafeBufferPointer { s in
+            guard let src = s.baseAddress else { return }
+            for r in 0..<rows { (out + r * s.count).update(from: src, count: s.count) }
+        }
     }
 }
 
@@ -93,9 +96,10 @@ public final class ItemKNNScorer: SessionScorer {
     public func score(rows: Int, into out: UnsafeMutablePointer<Float>) {
         let n = itemCount
         base.withUnsafeBufferPointer { b in
+            guard let src = b.baseAddress else { return }
             for r in 0..<rows {
                 let row = out + r * n
-                row.update(from: b.baseAddress!, count: n)
+                row.update(from: src, count: n)
                 for (j, s) in neighbours[Int(current[r])] { row[Int(j)] += s }
             }
         }

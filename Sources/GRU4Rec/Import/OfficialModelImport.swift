@@ -168,7 +168,7 @@ private struct Conversion {
             guard let value = gru4rec[attribute], !value.isNone else { continue }
             do { try hp.set(name, to: try text(attribute, value)) } catch let error as HyperparameterError {
                 throw InputError(path: path, message: "the model's hyperparameter \(attribute): \(error)",
-                                 hint: "this build runs the official losses cross-entropy and bpr-max with their parameters")
+                                 hint: "this build trains the losses \(LossFunction.allCases.map(\.rawValue).joined(separator: ", ")) with their parameters")
             }
         }
         return hp

@@ -90,8 +90,10 @@ public final class ForwardPass {
     /// Scores of all items for the current top hidden state of `rows` rows into `out` (rows x n):
     /// S = h_top · Wy^T + By^T.
     public func scoreAll(rows b: Int, into out: UnsafeMutablePointer<Float>) {
-        let n = model.itemCount, l = model.outputSize, params = model.parameters
-        let by = params["By.weight"], wy = params["Wy.weight"]
+        let n = model.itemCount, l = model.outputSize
+        guard let wy = params.outputWeights, let by = params.outputBias else {
+            preconditionFailure("a GRU4Rec model always has Wy and By")
+        }
         let h = UnsafePointer(hidden[layers.count - 1].pointer)
         // Two halves of the catalog, one per thread (the product reads all of Wy:
         // 40 MB at 100,000 items x 100 units, more than one core's memory bandwidth).

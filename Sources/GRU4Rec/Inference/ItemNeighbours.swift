@@ -96,12 +96,13 @@ public final class ItemNeighbours: @unchecked Sendable {
         var scores = [Float](repeating: 0, count: n)
         let qNorm = norms[item]
         scores.withUnsafeMutableBufferPointer { out in
-            let y = out.baseAddress!
+            guard let y = out.baseAddress else { return }
             BLAS.gemv(m: n, n: d, a: rows, lda: d, x: rows + item * d, y: y)
             for j in 0..<n { y[j] = Self.cosine(dot: y[j], qNorm, norms[j]) }
         }
-        return scores.withUnsafeBufferPointer {
-            topK($0.baseAddress!, count: n, k: k, excluded: [item]).map { ItemNeighbour(item: $0.item, similarity: $0.score) }
+        return scores.withUnsafeBufferPointer { buffer in
+            guard let p = buffer.baseAddress else { return [] }
+            return topK(p, count: n, k: k, excluded: [item]).map { ItemNeighbour(item: $0.item, similarity: $0.score) }
         }
     }
 

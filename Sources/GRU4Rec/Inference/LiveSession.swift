@@ -89,8 +89,9 @@ public final class LiveSession {
         pass.reset()
         var offset = 0
         state.hidden.withUnsafeBufferPointer { src in
+            guard let base = src.baseAddress else { return }
             for (l, h) in layers.enumerated() {
-                pass.hiddenPointer(layer: l).update(from: src.baseAddress! + offset, count: h)
+                pass.hiddenPointer(layer: l).update(from: base + offset, count: h)
                 offset += h
             }
         }
@@ -111,7 +112,7 @@ public final class LiveSession {
 
     private func computeScores() {
         guard !scoresValid else { return }
-        scoreBuffer.withUnsafeMutableBufferPointer { pass.scoreAll(rows: 1, into: $0.baseAddress!) }
+        scoreBuffer.withUnsafeMutableBufferPointer { if let p = $0.baseAddress { pass.scoreAll(rows: 1, into: p) } }
         scoresValid = true
     }
 
@@ -122,13 +123,13 @@ public final class LiveSession {
             return top
         }
         computeScores()
-        return scoreBuffer.withUnsafeBufferPointer { topKParallel($0.baseAddress!, count: $0.count, k: k, excluded: excluding) }
+        return scoreBuffer.withUnsafeBufferPointer { s in s.baseAddress.map { topKParallel($0, count: s.count, k: k, excluded: excluding) } ?? [] }
     }
 
     /// Rank of `item` among all items under the current scores.
     public func rank(of item: Int, mode: TieMode = .standard) -> Double {
         computeScores()
-        return scoreBuffer.withUnsafeBufferPointer { rankOfTarget($0.baseAddress!, count: $0.count, target: item, mode: mode) }
+        return scoreBuffer.withUnsafeBufferPointer { s in s.baseAddress.map { rankOfTarget($0, count: s.count, target: item, mode: mode) } ?? 1 }
     }
 }
 

@@ -51,19 +51,20 @@ extension SuggestionExplanation {
     public init(model: GRU4RecModel, session: [Int], item: Int) {
         precondition(item >= 0 && item < model.itemCount, "item index out of range")
         let n = model.itemCount
-        let params = model.parameters
-        let by = params["By.weight"], wy = params["Wy.weight"]
         let width = model.outputSize
 
         // The whole session: score split, probability and rank.
         let full = ForwardPass(model: model, maxRows: 1)
+        guard let wy = full.params.outputWeights, let by = full.params.outputBias else {
+            preconditionFailure("a GRU4Rec model always has Wy and By")
+        }
         full.reset()
         for clicked in session {
             var x = Int32(clicked)
             full.step(items: &x, rows: 1)
         }
         var scores = [Float](repeating: 0, count: n)
-        scores.withUnsafeMutableBufferPointer { full.scoreAll(rows: 1, into: $0.baseAddress!) }
+        scores.withUnsafeMutableBufferPointer { if let p = $0.baseAddress { full.scoreAll(rows: 1, into: p) } }
         let h = full.hiddenPointer(layer: model.layers.count - 1)
         var dot: Float = 0
         for k in 0..<width { dot += h[k] * wy[item * width + k] }
@@ -72,7 +73,7 @@ extension SuggestionExplanation {
         for s in scores { maxScore = max(maxScore, s) }
         var sum = 0.0
         for s in scores { sum += exp(Double(s - maxScore)) }
-        let rank = scores.withUnsafeBufferPointer { Int(rankOfTarget($0.baseAddress!, count: n, target: item, mode: .standard)) }
+        let rank = scores.withUnsafeBufferPointer { $0.baseAddress.map { Int(rankOfTarget($0, count: n, target: item, mode: .standard)) } ?? 1 }
 
         // Leave one click out: row j is the session without click j.
         var influences: [ClickInfluence] = []
@@ -83,11 +84,11 @@ extension SuggestionExplanation {
             var column = [Int32](repeating: 0, count: rows)
             for t in 0..<(rows - 1) {
                 for j in 0..<rows { column[j] = Int32(session[t < j ? t : t + 1]) }
-                column.withUnsafeBufferPointer { pass.step(items: $0.baseAddress!, rows: rows) }
+                column.withUnsafeBufferPointer { if let items = $0.baseAddress { pass.step(items: items, rows: rows) } }
             }
             var without = [Float](repeating: 0, count: rows * n)
             without.withUnsafeMutableBufferPointer { buffer in
-                let out = buffer.baseAddress!
+                guard let out = buffer.baseAddress else { return }
                 // (A one-click session leaves the empty session: a zero state, scores = biases.)
                 pass.scoreAll(rows: rows, into: out)
                 for j in 0..<rows {

@@ -6,7 +6,7 @@ public func topKParallel(_ scores: UnsafePointer<Float>, count n: Int, k: Int, e
     if n < 8192 { return topK(scores, count: n, k: k, excluded: excluded) }
     var halves: [[(item: Int, score: Float)]] = [[], []]
     halves.withUnsafeMutableBufferPointer { out in
-        let outP = out.baseAddress!
+        guard let outP = out.baseAddress else { return }
         Parallel.run { part in
             let r = Parallel.half(n, part: part, align: 16)
             let found = topK(scores + r.lowerBound, count: r.count, k: k,

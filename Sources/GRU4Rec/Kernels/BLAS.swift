@@ -103,7 +103,7 @@ public enum BLASBenchmark {
             var elapsed = 0.0
             repeat {
                 a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
-                    let aP = ap.baseAddress!, bP = bp.baseAddress!, cP = cp.baseAddress!
+                    guard let aP = ap.baseAddress, let bP = bp.baseAddress, let cP = cp.baseAddress else { return }
                     Parallel.run { part in
                         let cols = Parallel.half(n, part: part, align: 8)
                         BLAS.gemm(transB: true, m: m, n: cols.count, k: k, a: aP, lda: k, b: bP + cols.lowerBound * k, ldb: k,

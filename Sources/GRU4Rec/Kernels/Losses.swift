@@ -23,6 +23,41 @@ struct LossSettings {
     var normalizer: Float
 }
 
+extension LossFunction {
+    /// THE LOSS TABLE: every loss this build trains, in the order help texts list them.
+    /// To add a loss, add a row here (a `LossFunction(name:summary:usesBpreg:row:)`
+    /// literal; a static name like the ones below only if other code must name it),
+    /// write its row kernel in this file (and its C kernel, if any, in CKernels), document
+    /// its formula in the list above, and give it a value test in `LossValueTests`.
+    /// The gradient checks run over every row of this table. GRU4Rec.docc, "Adding a loss".
+    public static let allCases: [LossFunction] = [.crossEntropy, .bprMax, .top1Max, .bpr, .top1]
+
+    /// Softmax cross-entropy over the score row, optionally with logQ correction.
+    public static let crossEntropy = LossFunction(
+        name: "cross-entropy", summary: "softmax cross-entropy, logq applies",
+        row: .raw { row, shift, n, i, grad, invD in Double(g4r_xe_row(row, shift, n, i, grad, invD)) })
+    /// BPR-max with score regularisation `bpreg` (CIKM 2018).
+    public static let bprMax = LossFunction(
+        name: "bpr-max", summary: "BPR-max over softmax-weighted negatives, bpreg applies", usesBpreg: true,
+        row: .activated(
+            reference: { o, n, i, bpreg, grad in bprMaxRowReference(o, n: n, target: i, bpreg: bpreg, grad: grad) },
+            fused: { row, n, i, alpha, bpreg, grad, scratch, invD in
+                Double(g4r_bprmax_row(row, n, i, alpha, bpreg, grad, scratch, invD))
+            }))
+    /// TOP1-max (CIKM 2018).
+    public static let top1Max = LossFunction(
+        name: "top1-max", summary: "TOP1-max over softmax-weighted negatives",
+        row: .activated(reference: { o, n, i, _, grad in top1MaxRow(o, n: n, target: i, grad: grad) }, fused: nil))
+    /// Pairwise BPR averaged over all columns (ICLR 2016).
+    public static let bpr = LossFunction(
+        name: "bpr", summary: "pairwise BPR averaged over all columns",
+        row: .activated(reference: { o, n, i, _, grad in bprRow(o, n: n, target: i, grad: grad) }, fused: nil))
+    /// TOP1 averaged over all columns (ICLR 2016).
+    public static let top1 = LossFunction(
+        name: "top1", summary: "TOP1 averaged over all columns",
+        row: .activated(reference: { o, n, i, _, grad in top1Row(o, n: n, target: i, grad: grad) }, fused: nil))
+}
+
 /// The loss of score row `i` (whose target is column i) before normalisation;
 /// writes the row's dLoss/dR (already divided by D) into `grad`. `scratch` holds 3N floats.
 /// Rows are independent: ``outputLoss`` computes them in parallel and sums the returned
@@ -34,23 +69,17 @@ func lossRow(
     grad: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
 ) -> Double {
     let invD = 1 / settings.normalizer
-    switch settings.kind {
-    case .crossEntropy:
-        return Double(g4r_xe_row(row, shift, n, i, grad, invD))
-    case .bprMax where settings.activation != .tanh:
+    switch settings.kind.row {
+    case .raw(let kernel):
+        return kernel(row, shift, n, i, grad, invD)
+    case .activated(_, let fused?) where settings.activation != .tanh:
         var alpha: Float = 0
         if case .elu(let a) = settings.activation { alpha = a }
-        return Double(g4r_bprmax_row(row, n, i, alpha, settings.bpreg, grad, scratch, invD))
-    case .bprMax, .top1Max, .bpr, .top1:
+        return fused(row, n, i, alpha, settings.bpreg, grad, scratch, invD)
+    case .activated(let reference, _):
         let o = scratch, act = scratch + n  // O and act'(R)
         applyActivation(settings.activation, row, n: n, out: o, derivative: act)
-        let rowLoss: Double
-        switch settings.kind {
-        case .bprMax: rowLoss = bprMaxRowReference(o, n: n, target: i, bpreg: settings.bpreg, grad: grad)
-        case .top1Max: rowLoss = top1MaxRow(o, n: n, target: i, grad: grad)
-        case .bpr: rowLoss = bprRow(o, n: n, target: i, grad: grad)
-        default: rowLoss = top1Row(o, n: n, target: i, grad: grad)
-        }
+        let rowLoss = reference(o, n, i, settings.bpreg, grad)
         for j in 0..<n { grad[j] *= act[j] * invD }
         return rowLoss
     }

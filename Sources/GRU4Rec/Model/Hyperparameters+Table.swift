@@ -18,7 +18,8 @@ extension Hyperparameters {
                     hp.layers = sizes
                 },
                 value: { .integers($0.layers) }),
-            .choice("loss", \.loss, help: "The training loss."),
+            .choice("loss", \.loss, help: "The training loss: "
+                    + LossFunction.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: ", ") + "."),
             HyperparameterField(
                 name: "final_act", aliases: [], help: "Final activation for ranking losses: linear, tanh, elu-<alpha>.",
                 parse: { hp, text in

@@ -1,21 +1,8 @@
 import Foundation
 
-/// The training loss (names as the reference implementation spells them).
-public enum LossFunction: String, Codable, CaseIterable, Sendable {
-    /// Softmax cross-entropy over the score row, optionally with logQ correction.
-    case crossEntropy = "cross-entropy"
-    /// BPR-max with score regularisation `bpreg` (CIKM 2018).
-    case bprMax = "bpr-max"
-    /// TOP1-max (CIKM 2018).
-    case top1Max = "top1-max"
-    /// Pairwise BPR averaged over all columns (ICLR 2016).
-    case bpr
-    /// TOP1 averaged over all columns (ICLR 2016).
-    case top1
-}
-
 /// The activation applied to the raw scores before a ranking loss.
-/// Cross-entropy always uses softmax and ignores this setting (as the reference does).
+/// A loss over the raw scores (cross-entropy, whose softmax is its own) ignores this
+/// setting, as the reference does (``LossFunction/usesFinalActivation``).
 public enum FinalActivation: Equatable, Codable, Sendable, CustomStringConvertible {
     case linear
     case elu(Float)
@@ -164,7 +151,7 @@ public struct Hyperparameters: Equatable, Sendable {
     /// layer 0's output feeds the next layer.)
     public func validate() throws {
         try validateSizes()
-        if nSample == 0 && loss != .crossEntropy && batchSize < 2 {
+        if nSample == 0 && loss.needsNegatives && batchSize < 2 {
             throw HyperparameterError.invalidCombination("a ranking loss needs negatives: set n_sample > 0 or batch_size >= 2")
         }
     }

@@ -106,7 +106,7 @@ public enum ParameterFile {
                 do { try hp.set(key, to: text) } catch { throw InputError(path: path, message: "\(error)") }
             }
         }
-        if softmaxFinal && hp.loss != .crossEntropy {
+        if softmaxFinal && hp.loss.usesFinalActivation {
             refused.append("final_act=softmax with loss \(hp.loss.rawValue)")
         }
         guard refused.isEmpty else {

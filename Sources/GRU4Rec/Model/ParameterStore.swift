@@ -125,7 +125,7 @@ public final class ParameterStore {
     public func setValues(_ name: String, _ values: [Float]) {
         guard let s = spec(name) else { preconditionFailure("no parameter named \(name)") }
         precondition(values.count == s.count, "\(name): expected \(s.count) values, got \(values.count)")
-        values.withUnsafeBufferPointer { (base + s.offset).update(from: $0.baseAddress!, count: s.count) }
+        values.withUnsafeBufferPointer { if let v = $0.baseAddress { (base + s.offset).update(from: v, count: s.count) } }
     }
 
     public func zero() { base.update(repeating: 0, count: count) }

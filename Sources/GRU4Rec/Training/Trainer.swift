@@ -126,8 +126,12 @@ public final class Trainer {
             }
             guard batcher?.next(into: &batch) == true else { break }
             step.prepareHidden(batch)
-            negatives.withUnsafeMutableBufferPointer { sampler.next(into: $0.baseAddress!) }
-            let loss = negatives.withUnsafeBufferPointer { step.run(batch, negatives: $0.baseAddress!) }
+            // (`negatives` holds at least one element, so it always has an address.)
+            let loss = negatives.withUnsafeMutableBufferPointer { buffer -> Double in
+                guard let p = buffer.baseAddress else { return .nan }
+                sampler.next(into: p)
+                return step.run(batch, negatives: p)
+            }
             epochBatches += 1
             guard loss.isFinite else { throw TrainingError.notANumber(epoch: completedEpochs + 1, batch: epochBatches) }
             epochLossSum += loss

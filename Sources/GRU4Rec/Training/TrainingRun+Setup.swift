@@ -90,6 +90,13 @@ extension TrainingRun {
         initialVectorsFound = found
     }
 
+    /// A fresh run over a trainer already built on data in memory, without validation
+    /// data or pretrained vectors (the benchmark times ``run(shouldStop:report:)`` so).
+    package convenience init(trainer: Trainer, input: TrainingInput, paths: TrainingPaths, policy: TrainingPolicy) {
+        self.init(trainer: trainer, validation: nil, input: input, paths: paths, policy: policy,
+                  origin: .fresh, facts: TrainingFacts(), state: TrainingRunState(), best: nil)
+    }
+
     /// A trainer for `data`; training data with no session of two events or more is an
     /// error naming the training file.
     static func trainer(model: GRU4RecModel, data: SessionData, input: TrainingInput) throws -> Trainer {

@@ -103,7 +103,7 @@ public final class TrainingStep {
     /// Overwrites the current hidden state of layer `l` for `rows` rows.
     package func setHiddenState(layer l: Int, rows r: Int, _ values: [Float]) {
         precondition(values.count == r * layers[l])
-        values.withUnsafeBufferPointer { hidden[l].pointer.update(from: $0.baseAddress!, count: values.count) }
+        values.withUnsafeBufferPointer { if let v = $0.baseAddress { hidden[l].pointer.update(from: v, count: values.count) } }
     }
 
     // MARK: The step
@@ -130,8 +130,8 @@ public final class TrainingStep {
         wySlots.clear()
         inputSlots.clear()
         let yP = act.y, inSlot = act.inputSlot, inputIDs = act.inputItems
-        step.input.withUnsafeBufferPointer { inputIDs.update(from: $0.baseAddress!, count: b) }
-        step.target.withUnsafeBufferPointer { yP.update(from: $0.baseAddress!, count: b) }
+        step.input.withUnsafeBufferPointer { if let p = $0.baseAddress { inputIDs.update(from: p, count: b) } }
+        step.target.withUnsafeBufferPointer { if let p = $0.baseAddress { yP.update(from: p, count: b) } }
         (yP + b).update(from: negatives, count: s)
         wySlots.assign(yP, count: n, slots: act.columnSlot)
         let uy = wySlots.count
@@ -152,7 +152,7 @@ public final class TrainingStep {
         let pEmbed = hp.dropoutPEmbed, pHidden = hp.dropoutPHidden
         let embedWidth = mode == .oneHot ? layers[0] : i0, inputWidth = mode == .oneHot ? 3 * layers[0] : i0
         let wyRows = UnsafePointer(wySlots.rowsPointer)
-        let useShift = hp.loss == .crossEntropy && hp.logq > 0
+        let useShift = hp.loss.usesLogq && hp.logq > 0
         let logq = hp.logq, m = hp.batchSize  // the configured batch size splits the columns (GRU4Rec.md, Loss normalisation)
         let gradsBase = grads.base, gradsCount = grads.count
         Parallel.run { part in

@@ -27,7 +27,7 @@ public enum ShellMessage {
     /// start fires (and may send it more often).
     case tick(now: Double)
     /// How long the runtime's last `update` and `render` took, in seconds,
-    /// for the status line (library code never reads the clock itself).
+    /// for the status line (the shell core never reads the clock itself).
     case measured(updateSeconds: Double, renderSeconds: Double)
     /// The result of a `.loadModel` effect.
     case modelLoaded(path: String, Result<LoadedModel, ShellFailure>)

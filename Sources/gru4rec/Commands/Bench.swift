@@ -65,29 +65,54 @@ struct Bench: ParsableCommand {
         Parallel.threads == 2 ? PlacementProbe(measure: { CPUDistance.measure() }, patience: max(0, nearWait)) : nil
     }
 
-    /// Events/s over `steps` mini-batches (or an epoch) of a fresh model, trained by the
-    /// trainer's own epoch loop (stopped after 20 warm-up mini-batches, timed from there);
-    /// the profile of the last repeat. When `probed` (and two threads), repeats during
-    /// which the host had placed the two CPUs far apart are set aside and run again
-    /// (``PlacedRepeats``).
+    /// Events/s over `steps` mini-batches (or an epoch) of a fresh model, trained by the loop
+    /// `gru4rec train` runs: a ``TrainingRun`` of one epoch without validation data, its
+    /// files (run log; the checkpoint written when it is stopped mid-epoch) in a temporary
+    /// folder removed afterwards, reporting every 20 mini-batches (`train` reports every
+    /// 100; a report is a struct and, every 20 reports, one short log append). Timed from
+    /// the report after 20 warm-up mini-batches to the end of mini-batch 20 + `steps`,
+    /// where the run is stopped (its checkpoint is written after the window); with
+    /// `steps` 0, the whole epoch from the run's start. The profile of the last repeat.
+    /// When `probed` (and two threads), repeats during which the host had placed the two
+    /// CPUs far apart are set aside and run again (``PlacedRepeats``).
     func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false, probed: Bool = true) throws -> (Stat, StepProfile, PlacedRepeats) {
         var lastProfile = StepProfile()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-bench-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let placed = try PlacedRepeats.run(repeats: repeats, probe: probed ? placementProbe : nil) { r in
             var h = hp
             h.seed = UInt64(r + 1)
+            h.nEpochs = 1
             let model = GRU4RecModel(hyperparameters: h, catalog: catalog, itemSupport: data.itemSupport(itemCount: catalog.count))
             try model.initialize(.uniform(seed: h.seed))
-            let trainer = try Trainer(model: model, data: data)
+            var policy = TrainingPolicy()
+            policy.logEvery = 20
+            let run = TrainingRun(trainer: try Trainer(model: model, data: data), input: TrainingInput(train: "(bench)"),
+                                  paths: TrainingPaths(model: folder + "/run-\(r).safetensors"), policy: policy)
+            let trainer = run.trainer
             let warmup = steps > 0 ? 20 : 0
-            if warmup > 0 { _ = try trainer.runEpoch(reportEvery: 0, shouldStop: { trainer.epochBatches >= warmup }) }
-            let warmEvents = trainer.epochEvents
-            let start = nowNanoseconds()
-            if profile { trainer.step.clock = nowNanoseconds; trainer.step.profile = StepProfile() }
-            _ = try trainer.runEpoch(reportEvery: 0, shouldStop: { steps > 0 && trainer.epochBatches >= warmup + steps })
-            let seconds = Double(nowNanoseconds() - start) / 1e9
+            var start = nowNanoseconds(), end: UInt64 = 0, startEvents = 0, endEvents = 0
+            _ = try run.run(shouldStop: {
+                guard steps > 0, end == 0, trainer.epochBatches >= warmup + steps else { return end != 0 }
+                end = nowNanoseconds()
+                endEvents = trainer.epochEvents
+                return true
+            }, report: { event in
+                switch event {
+                case .progress(let p) where p.batches == warmup:
+                    startEvents = p.events
+                    if profile { trainer.step.clock = nowNanoseconds; trainer.step.profile = StepProfile() }
+                    start = nowNanoseconds()
+                case .epochFinished(let summary, _) where end == 0:
+                    end = nowNanoseconds()
+                    endEvents = summary.events
+                default: break
+                }
+            })
             lastProfile = trainer.step.profile
-            // A finished epoch resets nothing until the next one starts: its counts stay readable.
-            return Double(trainer.epochEvents - warmEvents) / seconds
+            for path in TrainingPaths(model: folder + "/run-\(r).safetensors").all { try? FileManager.default.removeItem(atPath: path) }
+            return Double(endEvents - startEvents) / (Double(end - start) / 1e9)
         }
         return (Self.stat(placed.reported), lastProfile, placed)
     }
@@ -420,7 +445,7 @@ struct Bench: ParsableCommand {
             var sums: [Float] = [0, 0]
             let t = nowNanoseconds()
             sums.withUnsafeMutableBufferPointer { out in
-                let o = out.baseAddress!
+                guard let o = out.baseAddress else { return }
                 Parallel.run { part in
                     let r = Parallel.half(count, part: part, align: 16)
                     o[part] = g4r_stream_sum(p + r.lowerBound, r.count)
