@@ -28,7 +28,9 @@ extension ShellState {
         refreshSuggestions()
     }
 
-    /// Adds one click: one GRU step, one scoring pass and a top-k.
+    /// Adds one click: one GRU step, one scoring pass and a top-k; at large
+    /// catalogs the scoring pass is deferred (`ShellState+Scoring.swift`)
+    /// and the top-k is the screened one.
     mutating func click(_ item: Int) {
         guard var engine else { return }
         self.engine = nil  // keep the engine uniquely owned while it changes

@@ -8,6 +8,8 @@ struct ShellClickCost {
     var update: (Double, Double)
     /// One 120x40 frame drawn after it.
     var render: (Double, Double)
+    /// The update and its frame together, per click: what the click costs the UI thread.
+    var frame: (Double, Double)
     /// The deferred full pass (`.score` effects, off the UI thread in the
     /// terminal loop); zeros where the catalog scores in place.
     var background: (Double, Double)
@@ -19,12 +21,14 @@ struct ShellClickCost {
 
     var report: [String: Double] {
         ["click_update_p50": update.0, "click_update_p99": update.1, "render_120x40_p50": render.0, "render_120x40_p99": render.1,
+         "update_and_frame_p50": frame.0, "update_and_frame_p99": frame.1,
          "background_p50": background.0, "background_p99": background.1, "apply_p50": apply.0, "apply_p99": apply.1]
     }
 
     func line(items: Int) -> String {
         var text = String(format: "shell click at %d items: update p50 %.2f ms p99 %.2f ms; render one 120x40 frame p50 %.2f ms p99 %.2f ms",
                           items, update.0, update.1, render.0, render.1)
+        text += String(format: "; update and frame together p50 %.2f ms p99 %.2f ms", frame.0, frame.1)
         if deferred {
             text += String(format: "; full pass off the UI thread p50 %.2f ms p99 %.2f ms, its answer applied p50 %.2f ms p99 %.2f ms",
                            background.0, background.1, apply.0, apply.1)
@@ -67,9 +71,12 @@ extension Bench {
     /// UI thread) and the update that applies its answer. Each click's pass
     /// is applied before the next click (a person's clicks are far apart
     /// next to it), so the rank before each click is counted from the
-    /// scores already here, as in the shell.
-    func shellClickAndFrame(_ model: GRU4RecModel) -> ShellClickCost {
+    /// scores already here, as in the shell. `inPlace` scores every click
+    /// in place whatever the catalog's size (the shell before deferral: the
+    /// baseline of the same run).
+    func shellClickAndFrame(_ model: GRU4RecModel, inPlace: Bool = false) -> ShellClickCost {
         var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40)
+        if inPlace { state.deferredScoringItems = Int.max }
         // The screening copy of a large model is built once, first (the loop builds it off the UI thread).
         _ = Self.performInPlace(Shell.update(&state, .command("reset")), &state)
         var rng = SeededGenerator(seed: 11)
@@ -91,7 +98,8 @@ extension Bench {
             let s = xs.sorted()
             return (s[s.count / 2], s[min(s.count - 1, Int(Double(s.count) * 0.99))])
         }
-        return ShellClickCost(update: p(updates), render: p(renders), background: p(background), apply: p(applies),
+        return ShellClickCost(update: p(updates), render: p(renders), frame: p(zip(updates, renders).map(+)),
+                              background: p(background), apply: p(applies),
                               deferred: model.itemCount >= state.deferredScoringItems)
     }
 

@@ -356,15 +356,21 @@ struct Bench: ParsableCommand {
         let screenBuildMs = Double(nowNanoseconds() - t0) / 1e6
         let live = liveLatency(reloaded, clicks: clicks, scorer: scorer)
         let click = shellClickAndFrame(reloaded)
+        let clickInPlace = items >= ShellState.defaultDeferredScoringItems ? shellClickAndFrame(reloaded, inPlace: true) : nil
         report["live_click_ms"] = ["p50": live.0, "p99": live.1]
         report["live_click_all_scores_ms"] = ["p50": liveAll.0, "p99": liveAll.1]
         report["screening_build_ms"] = screenBuildMs
         report["screening_mb"] = Double(scorer?.memoryBytes ?? 0) / 1e6
         report["shell_click_ms"] = click.report
+        if let clickInPlace { report["shell_click_in_place_ms"] = clickInPlace.report }
         say(String(format: "live click (GRU step + top-10 screened by the 4-bit copy, exact): p50 %.2f ms p99 %.2f ms; 4-bit copy built in %.0f ms, %.0f MB",
                    live.0, live.1, screenBuildMs, Double(scorer?.memoryBytes ?? 0) / 1e6))
         say(String(format: "live click (GRU step + all scores + top-10): p50 %.2f ms p99 %.2f ms", liveAll.0, liveAll.1))
         say(click.line(items: items))
+        if let clickInPlace {
+            say("  the same clicks scored in place (the shell before deferring the full pass), baseline: " + clickInPlace.line(items: items))
+            say(String(format: "  deferred / in place: update p50 %.2fx p99 %.2fx", click.update.0 / clickInPlace.update.0, click.update.1 / clickInPlace.update.1))
+        }
 
         // Catalog filter: "/" then type three characters and erase them, twenty times.
         var keys: [Double] = []
