@@ -367,6 +367,11 @@ struct Bench: ParsableCommand {
                    live.0, live.1, screenBuildMs, Double(scorer?.memoryBytes ?? 0) / 1e6))
         say(String(format: "live click (GRU step + all scores + top-10): p50 %.2f ms p99 %.2f ms", liveAll.0, liveAll.1))
         say(click.line(items: items))
+        if items >= ShellState.defaultDeferredScoringItems {
+            let during = shellClickDuringPass(reloaded)
+            report["shell_click_during_pass_ms"] = ["p50": during.0, "p99": during.1]
+            say(String(format: "  a click while the previous click's full pass still runs (sharing the cores with it): update p50 %.2f ms p99 %.2f ms", during.0, during.1))
+        }
         if let clickInPlace {
             say("  the same clicks scored in place (the shell before deferring the full pass), baseline: " + clickInPlace.line(items: items))
             say(String(format: "  deferred / in place: update p50 %.2fx p99 %.2fx", click.update.0 / clickInPlace.update.0, click.update.1 / clickInPlace.update.1))
