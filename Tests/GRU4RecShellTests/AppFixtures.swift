@@ -62,12 +62,17 @@ extension Suggestion.Movement {
 }
 
 extension ShellState {
-    /// `Shell.update`, with `.explain` effects performed in place and
-    /// answered, as `ShellDriver` does in scripted mode; returns the other effects.
+    /// `Shell.update`, with `.explain`, `.score` and `.buildScreening`
+    /// effects performed in place and answered, as `ShellDriver` does in
+    /// scripted mode; returns the other effects.
     mutating func updated(_ message: ShellMessage) -> [ShellEffect] {
         Shell.update(&self, message).flatMap { effect -> [ShellEffect] in
-            guard case .explain(let request) = effect else { return [effect] }
-            return updated(.explained(id: request.id, request.compute()))
+            switch effect {
+            case .explain(let request): return updated(.explained(id: request.id, request.compute()))
+            case .score(let request): return updated(.scored(request.compute()))
+            case .buildScreening(let request): return updated(.screeningBuilt(request, request.compute()))
+            default: return [effect]
+            }
         }
     }
 

@@ -35,9 +35,9 @@ import Testing
         let top = scores.max()!
         let total = scores.reduce(0) { $0 + exp($1 - top) }
         for s in state.suggestions {
-            #expect(abs(s.probability - exp(Double(s.score) - top) / total) < 1e-9)
+            #expect(abs(s.probability! - exp(Double(s.score) - top) / total) < 1e-9)
         }
-        #expect(state.suggestions.map(\.probability) == state.suggestions.map(\.probability).sorted(by: >))
+        #expect(state.suggestions.map { $0.probability! } == state.suggestions.map { $0.probability! }.sorted(by: >))
     }
 
     @Test func movementComparesWithThePreviousTopK() {

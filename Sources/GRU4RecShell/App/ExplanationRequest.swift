@@ -24,7 +24,7 @@ extension ShellEffect {
     /// Effects the terminal loop runs off the UI thread (`BackgroundEvaluations`).
     var runsInBackground: Bool {
         switch self {
-        case .evaluate, .explain: return true
+        case .evaluate, .explain, .score, .buildScreening: return true
         default: return false
         }
     }

@@ -29,13 +29,23 @@ public struct SessionStep: Equatable, Sendable {
 public struct SessionTrace: Equatable, Sendable {
     /// The clicks, oldest first.
     public internal(set) var steps: [SessionStep] = []
-    /// Scores of every item after the last click (empty before the first).
+    /// Scores of every item after the first `scoredClicks` clicks (empty
+    /// before the first): after the last click once the trace `isComplete`.
     public internal(set) var scores: [Float] = []
-    /// Scores before the last click (empty with fewer than two clicks): the
-    /// reference for the suggestions' movement.
+    /// Scores after the click before those of `scores` (empty with fewer
+    /// than two scored clicks): the reference for the suggestions' movement.
     public internal(set) var previousScores: [Float] = []
     /// log(sum(exp(scores))): softmax probabilities are exp(score - logSumExp).
     public internal(set) var logSumExp: Double = 0
+    /// How many clicks `scores` has seen. Equal to `steps.count` (the trace
+    /// `isComplete`) except while the full passes of a large catalog run off
+    /// the UI thread (`ScoringRequest`): each arrives through
+    /// `complete(clicks:scores:logSumExp:)`, in click order.
+    public internal(set) var scoredClicks: Int = 0
+    /// Tells this trace's session apart from earlier ones (a new model, an
+    /// edit that re-feeds the session): a full pass computed for another
+    /// generation is dropped.
+    public internal(set) var generation: Int = 0
     /// Per layer: the 98th percentile of |h| over every unit after every
     /// click so far (0 before the first click), the bound of `scale auto`.
     /// Kept here, updated once per click, so that frames do not recompute it.
@@ -49,8 +59,25 @@ public struct SessionTrace: Equatable, Sendable {
 
     public init() {}
 
+    /// An empty trace of a new session: `generation` follows `previous`'s.
+    init(after previous: SessionTrace) {
+        generation = previous.generation + 1
+    }
+
     /// The clicked items, oldest first.
     public var items: [Int] { steps.map(\.item) }
+
+    /// Whether `scores`, `logSumExp` and every step's rank are those of the last click.
+    public var isComplete: Bool { scoredClicks == steps.count }
+
+    /// Whether the rank before step `index` (0-based) waits for the full
+    /// pass after the click before it (`nil` in `rankBefore` then means
+    /// "not known yet", not "the first click").
+    public func isRankPending(step index: Int) -> Bool { index > scoredClicks }
+
+    /// `scores` when they are those of the last click, else `nil`: what the
+    /// figures of the current session (ranks of any item) are read from.
+    public var currentScores: [Float]? { isComplete && !scores.isEmpty ? scores : nil }
 
     /// The rank of `item` under `scores` (standard ties), or `nil` when there are no scores.
     static func rank(of item: Int, in scores: [Float]) -> Double? {
@@ -95,9 +122,19 @@ public struct SessionTrace: Equatable, Sendable {
     /// log(sum(exp(s))) computed stably (one vectorised pass: ``scoreLogSumExp(_:)``).
     static func logSumExp(_ scores: [Float]) -> Double { scoreLogSumExp(scores) }
 
-    /// Records one fed step: the rank the item had before, the new state and scores.
+    /// Records one fed step and its full pass: the rank the item had before,
+    /// the new state and scores (the in-place path).
     mutating func record(_ step: LiveStep, scoresAfter: [Float]) {
-        let rank = steps.isEmpty ? nil : Self.rank(of: step.item, in: scores)
+        append(step)
+        complete(clicks: steps.count, scores: scoresAfter, logSumExp: Self.logSumExp(scoresAfter))
+    }
+
+    /// Records one fed step whose full pass comes later through
+    /// `complete(clicks:scores:logSumExp:)`. The rank before it is counted now
+    /// when the scores of every earlier click are here (a rank count, no
+    /// scoring), else when the pass of the click before it arrives.
+    mutating func append(_ step: LiveStep) {
+        let rank = steps.isEmpty || !isComplete ? nil : Self.rank(of: step.item, in: scores)
         let norm = { (v: [Float]) in v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
         steps.append(SessionStep(
             item: step.item, rankBefore: rank, hidden: step.hidden, resetGate: step.resetGate,
@@ -111,9 +148,21 @@ public struct SessionTrace: Equatable, Sendable {
         changeRanking = step.change.map { change in
             change.indices.sorted { abs(change[$0]) != abs(change[$1]) ? abs(change[$0]) > abs(change[$1]) : $0 < $1 }
         }
-        previousScores = steps.count > 1 ? scores : []
-        scores = scoresAfter
-        logSumExp = Self.logSumExp(scoresAfter)
+    }
+
+    /// The full pass after the first `clicks` clicks: every item's score and
+    /// their log-sum-exp. Passes are applied in click order (`clicks` is
+    /// `scoredClicks + 1`); the rank before the next click, if it waited
+    /// for these scores, is counted from them.
+    mutating func complete(clicks: Int, scores new: [Float], logSumExp lse: Double) {
+        precondition(clicks == scoredClicks + 1 && clicks <= steps.count, "full passes are applied in click order")
+        previousScores = clicks > 1 ? scores : []
+        scores = new
+        logSumExp = lse
+        scoredClicks = clicks
+        if clicks < steps.count, steps[clicks].rankBefore == nil {
+            steps[clicks].rankBefore = Self.rank(of: steps[clicks].item, in: new)
+        }
     }
 }
 
@@ -140,33 +189,55 @@ struct SessionEngine {
     /// The live session, owned by this value alone.
     private mutating func unique() -> LiveSession {
         if !isKnownUniquelyReferenced(&box) {
-            let fresh = LiveSession(model: box.live.model)
-            for item in box.live.items { fresh.feed(item) }
+            let fresh = LiveSession(model: box.live.model, scorer: box.live.scorer)
+            fresh.restore(box.live.state)
             box = Box(fresh)
         }
         return box.live
     }
 
-    /// One click: one GRU step and one scoring pass, recorded in `trace`.
-    mutating func click(_ item: Int, into trace: inout SessionTrace) {
+    /// The screening copy of the model's output weights the top-k reads when
+    /// the full pass is deferred (`nil`: the top-k scores every item).
+    var scorer: ScreenedScorer? {
+        get { box.live.scorer }
+        set {
+            let live = unique()
+            live.scorer = newValue
+        }
+    }
+
+    /// One click: one GRU step, recorded in `trace`. In place (`deferred`
+    /// false) with its full pass; deferred, the full pass is returned as a
+    /// request (for `trace.complete`), and the top-k comes from `topK`.
+    mutating func click(_ item: Int, into trace: inout SessionTrace, deferred: Bool = false) -> ScoringRequest? {
         let live = unique()
         let step = live.feed(item)
-        trace.record(step, scoresAfter: live.scores())
+        guard deferred else {
+            trace.record(step, scoresAfter: live.scores())
+            return nil
+        }
+        trace.append(step)
+        return ScoringRequest(generation: trace.generation, clicks: trace.steps.count, model: live.model, state: live.state)
     }
 
     /// Feeds `items` from an empty session, rebuilding `trace` from scratch
     /// (for undo, remove and reset: "what if that click had not happened").
-    mutating func replace(with items: [Int], trace: inout SessionTrace) {
+    /// Deferred, returns one full pass per click, in order.
+    @discardableResult
+    mutating func replace(with items: [Int], trace: inout SessionTrace, deferred: Bool = false) -> [ScoringRequest] {
         if isKnownUniquelyReferenced(&box) {
             box.live.reset()
         } else {
-            box = Box(LiveSession(model: box.live.model))
+            let fresh = LiveSession(model: box.live.model, scorer: box.live.scorer)
+            box = Box(fresh)
         }
-        let live = box.live
-        trace = SessionTrace()
-        for item in items {
-            let step = live.feed(item)
-            trace.record(step, scoresAfter: live.scores())
-        }
+        trace = SessionTrace(after: trace)
+        return items.compactMap { click($0, into: &trace, deferred: deferred) }
+    }
+
+    /// The exact top `k` after the items fed so far (screened when `scorer` is set).
+    func topK(_ k: Int, excluding excluded: Set<Int>) -> [(item: Int, score: Float)] {
+        guard k > 0 else { return [] }
+        return box.live.topK(k, excluding: excluded)
     }
 }

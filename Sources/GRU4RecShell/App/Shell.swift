@@ -48,8 +48,13 @@ public enum Shell {
             state.evaluated(id: id, result)
         case .explained(let id, let explanation):
             state.explained(id: id, explanation)
+        case .scored(let result):
+            state.scored(result)
+        case .screeningBuilt(let request, let scorer):
+            state.screeningBuilt(request, scorer)
         case .preloaded:
             state.replay.ranks = [:]
+            state.replay.pendingRanks = []
             state.replay.ranksB = [:]
         case .comparisonLoaded(let path, let result):
             state.comparisonLoaded(path: path, result)
@@ -62,7 +67,7 @@ public enum Shell {
         }
         state.syncLists()
         state.syncComparison()
-        return effects + state.analysisIfShown() + state.explanationIfShown()
+        return effects + state.analysisIfShown() + state.explanationIfShown() + state.takeScoringEffects()
     }
 
     /// Performs a file effect with `environment` and returns the message
@@ -99,6 +104,10 @@ public enum Shell {
             return .evaluated(id: request.id, BatchEvaluation.compute(request))
         case .explain(let request):
             return .explained(id: request.id, request.compute())
+        case .score(let request):
+            return .scored(request.compute())
+        case .buildScreening(let request):
+            return .screeningBuilt(request, request.compute())
         case .quit, .startTimer, .stopTimer, .startLineEditing, .stopLineEditing:
             return nil
         }

@@ -41,6 +41,10 @@ public enum ShellMessage {
     case evaluated(id: Int, BatchEvaluation)
     /// The result of an `.explain` effect.
     case explained(id: Int, SuggestionExplanation)
+    /// The result of a `.score` effect: a deferred click's full pass.
+    case scored(ScoredClicks)
+    /// The result of a `.buildScreening` effect (`nil`: this CPU has no fast scan).
+    case screeningBuilt(ScreeningRequest, ScreenedScorer?)
     /// The result of a `.loadComparison` effect.
     case comparisonLoaded(path: String, Result<LoadedModel, ShellFailure>)
     /// The startup commands (the preloaded demo steps) have run: their
@@ -69,6 +73,14 @@ public enum ShellEffect: Equatable {
     /// view's explanation after the session changed. `ShellLoop` runs it off
     /// the UI thread; scripted mode and `ShellDriver` run it in place.
     case explain(ExplanationRequest)
+    /// The full pass after a click at a large catalog (answer: `.scored`):
+    /// every score and the log-sum-exp, for the probabilities and ranks.
+    /// `ShellLoop` runs these off the UI thread, in order; scripted mode and
+    /// `ShellDriver` run them in place.
+    case score(ScoringRequest)
+    /// Build the screening copy of a large model's output weights (answer:
+    /// `.screeningBuilt`). `ShellLoop` builds it off the UI thread.
+    case buildScreening(ScreeningRequest)
     /// Leave the shell.
     case quit
     /// Send `.tick(now:)` about every `intervalMilliseconds` until `.stopTimer`

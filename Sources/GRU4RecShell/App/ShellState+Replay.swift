@@ -95,8 +95,12 @@ extension ShellState {
         let item = items[replay.position]
         recordComparedRank(of: item, at: ReplayKey(session: s, position: replay.position))
         click(item)
+        let key = ReplayKey(session: s, position: replay.position)
+        let rankPending = trace.isRankPending(step: trace.steps.count - 1)
         if let rank = trace.steps.last?.rankBefore {
-            replay.ranks[ReplayKey(session: s, position: replay.position)] = rank
+            replay.ranks[key] = rank
+        } else if rankPending {
+            replay.pendingRanks.append(PendingRank(generation: trace.generation, step: trace.steps.count - 1, key: key))
         }
         replay.position += 1
         replayList.resize(count: items.count, visibleRows: replayList.visibleRows)
@@ -109,11 +113,7 @@ extension ShellState {
             inform(text)
             return stopPlaying()
         }
-        if let rank = trace.steps.last?.rankBefore, let d = directory {
-            inform("step \(replay.position): \(d.names[item]) was ranked #\(Int(rank))" + (rank <= Double(topK) ? " (hit)" : ""))
-        } else if let d = directory {
-            inform("step \(replay.position): \(d.names[item]) (the first event: nothing to predict)")
-        }
+        if let d = directory { informOfClick(.replayStep(position: replay.position, name: d.names[item])) }
         return []
     }
 

@@ -9,7 +9,8 @@ extension ShellState {
         loaded = model
         directory = ItemDirectory(model)
         engine = SessionEngine(model: model.model)
-        trace = SessionTrace()
+        trace = SessionTrace(after: trace)
+        scoringRequests = []
         redoSessions = []
         movementBaseline = nil
         layer = 0
@@ -27,11 +28,13 @@ extension ShellState {
         refreshSuggestions()
     }
 
-    /// Adds one click: one GRU step, one scoring pass and a top-k.
+    /// Adds one click: one GRU step, one scoring pass and a top-k; at large
+    /// catalogs the scoring pass is deferred (`ShellState+Scoring.swift`)
+    /// and the top-k is the screened one.
     mutating func click(_ item: Int) {
         guard var engine else { return }
         self.engine = nil  // keep the engine uniquely owned while it changes
-        engine.click(item, into: &trace)
+        if let request = engine.click(item, into: &trace, deferred: defersScoring) { scoringRequests.append(request) }
         self.engine = engine
         redoSessions = []
         movementBaseline = nil
@@ -48,7 +51,7 @@ extension ShellState {
     mutating func refeed(_ items: [Int], movementAgainst onScreen: [Suggestion]? = nil) {
         guard var engine else { return }
         self.engine = nil
-        engine.replace(with: items, trace: &trace)
+        scoringRequests = engine.replace(with: items, trace: &trace, deferred: defersScoring)
         self.engine = engine
         redoSessions = []
         movementBaseline = onScreen.map { Dictionary($0.enumerated().map { ($1.item, $0) }, uniquingKeysWith: min) }
@@ -65,33 +68,43 @@ extension ShellState {
         redoSessions = stack + [before]
     }
 
-    /// Recomputes the top-k (and each one's movement) from the stored scores.
+    /// Recomputes the top-k (and each one's movement) from the stored
+    /// scores; while the last click's full pass is pending, the top-k comes
+    /// from the live session (screened, exact) and the probabilities wait.
     mutating func refreshSuggestions() {
         defer { refreshExplanation() }
-        guard !trace.scores.isEmpty else {
+        guard !trace.steps.isEmpty, let engine else {
             suggestions = []
             return
         }
         let items = trace.items
         let excluded = excludeSessionItems ? Set(items) : []
-        let top = SessionTrace.top(topK, of: trace.scores, excluding: excluded)
+        let complete = trace.isComplete
+        let top = complete ? SessionTrace.top(topK, of: trace.scores, excluding: excluded) : engine.topK(topK, excluding: excluded)
+        // The top-k before the last click: from the scores before it, which a
+        // pending click finds in `scores` once every earlier pass has arrived.
+        let before: [Float]? = complete ? (trace.previousScores.isEmpty ? nil : trace.previousScores)
+            : (trace.scoredClicks == items.count - 1 && items.count > 1 ? trace.scores : nil)
         var previousPlace: [Int: Int] = movementBaseline ?? [:]
-        if movementBaseline == nil, !trace.previousScores.isEmpty {
-            let before = excludeSessionItems ? Set(items.dropLast()) : []
-            for (place, entry) in SessionTrace.top(topK, of: trace.previousScores, excluding: before).enumerated() {
+        if movementBaseline == nil, let before {
+            let excludedBefore = excludeSessionItems ? Set(items.dropLast()) : []
+            for (place, entry) in SessionTrace.top(topK, of: before, excluding: excludedBefore).enumerated() {
                 previousPlace[entry.item] = place
             }
         }
+        let movementKnown = movementBaseline != nil || before != nil || items.count == 1
         suggestions = top.enumerated().map { place, entry in
             let movement: Suggestion.Movement
-            if let old = previousPlace[entry.item] {
+            if !movementKnown {
+                movement = .pending
+            } else if let old = previousPlace[entry.item] {
                 movement = old == place ? .same : (old > place ? .up(old - place) : .down(place - old))
             } else {
                 movement = .new
             }
             return Suggestion(
                 item: entry.item, score: entry.score,
-                probability: exp(Double(entry.score) - trace.logSumExp), movement: movement)
+                probability: complete ? exp(Double(entry.score) - trace.logSumExp) : nil, movement: movement)
         }
     }
 

@@ -51,16 +51,19 @@ extension ShellState {
 
     /// Keeps the tracked ranks in step with the session: one click more
     /// costs nothing (the ranks come from the scores already computed), any
-    /// other change recomputes them (`RankTrajectory`).
+    /// other change recomputes them (`RankTrajectory`). While full passes
+    /// are deferred (`ShellState+Scoring.swift`) the ranks follow the clicks
+    /// scored so far, one pass at a time, and the rest show as pending.
     mutating func refreshTracking() {
-        guard !explainState.tracked.isEmpty, explainState.trackedSession != trace.items else { return }
-        let items = trace.items
+        guard !explainState.tracked.isEmpty else { return }
+        let items = Array(trace.items.prefix(trace.scoredClicks))
+        guard explainState.trackedSession != items else { return }
         if items.count == explainState.trackedSession.count + 1, Array(items.dropLast()) == explainState.trackedSession {
             for (t, item) in explainState.tracked.enumerated() {
                 explainState.trackedRanks[t].append(Int(SessionTrace.rank(of: item, in: trace.scores) ?? 0))
             }
             explainState.trackedSession = items
-        } else {
+        } else if trace.isComplete {
             recomputeTracking()
         }
     }

@@ -111,6 +111,9 @@ public struct ReplayState: Equatable, Sendable {
     /// The compared model's rank of the same targets (infinite for an item
     /// it does not know), when a model is compared.
     public internal(set) var ranksB: [ReplayKey: Double] = [:]
+    /// Replayed positions whose rank waits for a deferred full pass: the
+    /// trace generation and step index it will be read from.
+    var pendingRanks: [PendingRank] = []
 
     /// Running Recall@k over everything replayed (`nil` before any prediction).
     public func recall(at k: Int) -> Double? { Self.recall(ranks, at: k) }
@@ -150,12 +153,16 @@ public struct Suggestion: Equatable, Sendable {
         /// Up by this many places.
         case up(Int)
         case down(Int)
+        /// Not known yet: the scores before the click are still being
+        /// computed (a deferred full pass, `ShellState+Scoring.swift`).
+        case pending
     }
 
     public var item: Int
     public var score: Float
-    /// Softmax probability over all item scores.
-    public var probability: Double
+    /// Softmax probability over all item scores; `nil` while the click's
+    /// full pass (the log-sum-exp over every score) is pending.
+    public var probability: Double?
     public var movement: Movement
 }
 
@@ -181,6 +188,15 @@ public struct ShellState {
     var engine: SessionEngine?
     /// The live session's clicks, states and scores.
     public internal(set) var trace = SessionTrace()
+    /// From this many items on, a click's full pass (every score, for the
+    /// probabilities and ranks) leaves the update as a `.score` effect, and
+    /// the click's frame comes from the screened exact top-k (see
+    /// `ShellState+Scoring.swift`). Below it a click scores in place.
+    public var deferredScoringItems = ShellState.defaultDeferredScoringItems
+    /// Full passes asked for by clicks and edits, not yet handed out as effects.
+    var scoringRequests: [ScoringRequest] = []
+    /// The model a screening copy was asked for (once per model).
+    var screeningRequested: GRU4RecModel?
     /// The top-k after the current session.
     public internal(set) var suggestions: [Suggestion] = []
     /// Sessions taken out by `undo` and `remove`, most recent last, for `redo`
@@ -248,6 +264,9 @@ public struct ShellState {
     /// The message line: the last error or information.
     public internal(set) var notice: Notice?
     var noticeSerial = 0
+    /// A click's message that names its rank once a deferred full pass
+    /// brings it (while the message is still on screen).
+    var noticeAwaitingRank: NoticeAwaitingRank?
 
     // MARK: Runtime
     /// How long the runtime's last update and render took (from `.measured`).

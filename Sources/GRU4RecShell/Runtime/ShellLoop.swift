@@ -11,7 +11,7 @@ public final class ShellLoop {
     /// The auto-play timer: its interval in seconds, when running, and its next firing.
     public private(set) var timerInterval: Double?
     private var nextTick: Double = 0
-    /// `.evaluate` effects running off this thread.
+    /// `.evaluate`, `.explain`, `.score` and `.buildScreening` effects running off this thread.
     private let evaluations = BackgroundEvaluations()
 
     public init(state: ShellState, environment: ShellEnvironment, terminal: TerminalBackend) {
@@ -49,7 +49,8 @@ public final class ShellLoop {
             var wait = timerInterval == nil ? 500 : max(0, Int(((nextTick - terminal.now()) * 1000).rounded(.up)))
             // While an evaluation runs in the background, its progress is drawn about ten times a
             // second; an explanation (milliseconds at the demo's size) is drawn as soon as it arrives.
-            if evaluations.isBusy { wait = min(wait, state.explainState.isUpdating ? 5 : 100) }
+            // A click's full pass (deferred at large catalogs) is drawn as soon as it arrives.
+            if evaluations.isBusy { wait = min(wait, state.explainState.isUpdating || evaluations.isScoring ? 5 : 100) }
             let input = terminal.readEvent(timeoutMilliseconds: wait)
             let updateStart = terminal.now()
             if let input { handle(input) }
@@ -112,6 +113,10 @@ public final class ShellLoop {
             case .evaluate(let request):
                 evaluations.start(request)
             case .explain(let request):
+                evaluations.start(request)
+            case .score(let request):
+                evaluations.start(request)
+            case .buildScreening(let request):
                 evaluations.start(request)
             case .quit, .loadModel, .loadSessions, .writeFile, .loadComparison:
                 break  // quit: `state.quitRequested` ends the loop; file effects were performed by the driver

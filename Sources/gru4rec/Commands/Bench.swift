@@ -253,9 +253,8 @@ struct Bench: ParsableCommand {
 
         // A click in the shell (update: GRU step, scores, top-k, bookkeeping) and one frame, off-screen.
         let frame = shellClickAndFrame(model)
-        report["shell_ms"] = ["click_update_p50": frame.0, "click_update_p99": frame.1, "render_120x40_p50": frame.2, "render_120x40_p99": frame.3]
-        say(String(format: "shell click at %d items: update p50 %.3f ms p99 %.3f ms; render one 120x40 frame p50 %.3f ms p99 %.3f ms",
-                   catalog.count, frame.0, frame.1, frame.2, frame.3))
+        report["shell_ms"] = frame.report
+        say(frame.line(items: catalog.count))
         // A click while an item is explained and one tracked: the Explain view open, and the Session view open.
         let clickDemo = shellClickWhileExplaining(model, runs: 60), click100k = shellClickWhileExplaining(synthetic, runs: 10)
         report["shell_click_explained_ms"] = ["items_\(catalog.count)": Self.shellClickReport(clickDemo), "items_100000": Self.shellClickReport(click100k)]
@@ -398,15 +397,26 @@ struct Bench: ParsableCommand {
         let screenBuildMs = Double(nowNanoseconds() - t0) / 1e6
         let live = liveLatency(reloaded, clicks: clicks, scorer: scorer)
         let click = shellClickAndFrame(reloaded)
+        let clickInPlace = items >= ShellState.defaultDeferredScoringItems ? shellClickAndFrame(reloaded, inPlace: true) : nil
         report["live_click_ms"] = ["p50": live.0, "p99": live.1]
         report["live_click_all_scores_ms"] = ["p50": liveAll.0, "p99": liveAll.1]
         report["screening_build_ms"] = screenBuildMs
         report["screening_mb"] = Double(scorer?.memoryBytes ?? 0) / 1e6
-        report["shell_click_ms"] = ["p50": click.0, "p99": click.1, "render_p50": click.2, "render_p99": click.3]
+        report["shell_click_ms"] = click.report
+        if let clickInPlace { report["shell_click_in_place_ms"] = clickInPlace.report }
         say(String(format: "live click (GRU step + top-10 screened by the 4-bit copy, exact): p50 %.2f ms p99 %.2f ms; 4-bit copy built in %.0f ms, %.0f MB",
                    live.0, live.1, screenBuildMs, Double(scorer?.memoryBytes ?? 0) / 1e6))
-        say(String(format: "live click (GRU step + all scores + top-10): p50 %.2f ms p99 %.2f ms; shell click update p50 %.2f ms p99 %.2f ms, frame p50 %.2f ms",
-                   liveAll.0, liveAll.1, click.0, click.1, click.2))
+        say(String(format: "live click (GRU step + all scores + top-10): p50 %.2f ms p99 %.2f ms", liveAll.0, liveAll.1))
+        say(click.line(items: items))
+        if items >= ShellState.defaultDeferredScoringItems {
+            let during = shellClickDuringPass(reloaded)
+            report["shell_click_during_pass_ms"] = ["p50": during.0, "p99": during.1]
+            say(String(format: "  a click while the previous click's full pass still runs (sharing the cores with it): update p50 %.2f ms p99 %.2f ms", during.0, during.1))
+        }
+        if let clickInPlace {
+            say("  the same clicks scored in place (the shell before deferring the full pass), baseline: " + clickInPlace.line(items: items))
+            say(String(format: "  deferred / in place: update p50 %.2fx p99 %.2fx", click.update.0 / clickInPlace.update.0, click.update.1 / clickInPlace.update.1))
+        }
 
         // Catalog filter: "/" then type three characters and erase them, twenty times.
         var keys: [Double] = []
@@ -539,26 +549,6 @@ struct Bench: ParsableCommand {
         times.sort()
         guard !times.isEmpty else { return (first, first, first) }
         return (first, times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
-    }
-
-    /// Latency of `Shell.update` for a click and of `Shell.render` at 120x40 (p50, p99 in ms).
-    func shellClickAndFrame(_ model: GRU4RecModel) -> (Double, Double, Double, Double) {
-        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40)
-        var rng = SeededGenerator(seed: 11)
-        var updates: [Double] = [], renders: [Double] = []
-        for k in 0..<300 {
-            if k % 15 == 0 { _ = Shell.update(&state, .command("reset")) }
-            let id = model.catalog.ids[rng.nextInt(below: model.itemCount)]
-            var t = nowNanoseconds()
-            _ = Shell.update(&state, .command("click \(id)"))
-            updates.append(Double(nowNanoseconds() - t) / 1e6)
-            t = nowNanoseconds()
-            _ = Shell.render(state, width: 120, height: 40)
-            renders.append(Double(nowNanoseconds() - t) / 1e6)
-        }
-        updates.sort(); renders.sort()
-        let p = { (xs: [Double], q: Double) in xs[min(xs.count - 1, Int(Double(xs.count) * q))] }
-        return (p(updates, 0.5), p(updates, 0.99), p(renders, 0.5), p(renders, 0.99))
     }
 
     func syntheticData(items: Int, events: Int) -> (SessionData, ItemCatalog) {

@@ -128,6 +128,7 @@ extension ShellState {
     mutating func metricsReset() {
         let cleared = replay.ranks.count
         replay.ranks = [:]
+        replay.pendingRanks = []
         replay.ranksB = [:]
         batch.opened = []
         inform("running figures reset (\(plural(cleared, "prediction")) cleared)")

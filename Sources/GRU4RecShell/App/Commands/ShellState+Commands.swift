@@ -116,11 +116,7 @@ extension ShellState {
         guard let d = directory else { return [] }
         let effects = detachReplay()
         click(item)
-        var text = "added \(d.label(item))"
-        if let rank = trace.steps.last?.rankBefore {
-            text += ": ranked #\(Int(rank)) before the click" + (rank <= Double(topK) ? " (in the top \(topK))" : "")
-        }
-        inform(text)
+        informOfClick(.click(item: item, label: d.label(item)))
         return effects
     }
 

@@ -72,16 +72,20 @@ enum ReplayPane: PaneBehaviour {
             let item = items[index]
             let isNext = index == replay.position && replay.attached
             let rank: Double?
+            var pending = false
             if index < replay.position {
-                rank = replay.ranks[ReplayKey(session: s, position: index)]
+                let key = ReplayKey(session: s, position: index)
+                rank = replay.ranks[key]
+                pending = rank == nil && replay.pendingRanks.contains { $0.key == key }
             } else if isNext, index > 0 {
-                rank = SessionTrace.rank(of: item, in: state.trace.scores)
+                rank = state.trace.currentScores.flatMap { SessionTrace.rank(of: item, in: $0) }
+                pending = !state.trace.isComplete
             } else {
                 rank = nil
             }
             let hit = rank.map { $0 <= Double(state.topK) } ?? false
             let style: Style = isNext ? Theme.target : (index < replay.position ? Theme.plain : Theme.dim)
-            let rankString = index < replay.position || isNext ? rankText(rank) : ""
+            let rankString = index < replay.position || isNext ? rankText(rank, pending: pending) : ""
             buffer.putRow([
                 Column(text: isNext ? "▸" : "", width: 1, style: style),
                 Column(text: String(index + 1), width: numberWidth, align: .right, style: Theme.dim),
@@ -112,7 +116,9 @@ enum ReplayPane: PaneBehaviour {
         let sessionsSeen = Set(replay.ranks.keys.map(\.session)).count
         lines.append(("sessions", grouped(sessionsSeen), Theme.plain))
         if let target = SuggestionsPane.upcomingItem(state), let d = state.directory {
-            if replay.position > 0, let rank = SessionTrace.rank(of: target, in: state.trace.scores) {
+            if replay.position > 0, !state.trace.isComplete {
+                lines.append(("next item", rankText(nil, pending: true) + " " + d.names[target], Theme.dim))
+            } else if replay.position > 0, let scores = state.trace.currentScores, let rank = SessionTrace.rank(of: target, in: scores) {
                 let hit = rank <= Double(k)
                 lines.append(("next item", rankText(rank) + (hit ? " ● " : " ✗ ") + d.names[target], hit ? Theme.hit : Theme.target))
             } else {

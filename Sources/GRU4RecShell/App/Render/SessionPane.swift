@@ -66,7 +66,7 @@ enum SessionPane: PaneBehaviour {
             buffer.putRow([
                 Column(text: String(index + 1), width: numberWidth, align: .right, style: isSelected ? base : Theme.dim),
                 Column(text: d.names[step.item], width: nameWidth, style: base),
-                Column(text: rankText(step.rankBefore), width: rankWidth, align: .right, style: base),
+                Column(text: rankText(step.rankBefore, pending: state.trace.isRankPending(step: index)), width: rankWidth, align: .right, style: base),
                 Column(text: hit ? "●" : "", width: 1, style: isSelected ? base : Theme.hit),
             ], x: listRect.x, y: y)
             TrackedRanks.drawRanks(state, click: index, x: trackedX, y: y, selected: isSelected, into: &buffer)

@@ -31,8 +31,10 @@ extension SuggestionsPane {
         // B's list: its items with A's rank of each.
         let bRows: [(String, String, Bool, Bool)] = c.top.map { item in
             let inA = c.aIndex(ofB: item)
-            let rank = inA.flatMap { SessionTrace.rank(of: $0, in: state.trace.scores) }
-            return (inA.map { d.names[$0] } ?? c.name(item), rank.map(rankText) ?? "—†", inA != nil && inA == target,
+            let scores = state.trace.currentScores
+            let rank = inA.flatMap { a in scores.flatMap { SessionTrace.rank(of: a, in: $0) } }
+            let rankString = inA != nil && scores == nil ? rankText(nil, pending: true) : (rank.map(rankText) ?? "—†")
+            return (inA.map { d.names[$0] } ?? c.name(item), rankString, inA != nil && inA == target,
                     inA.map { inSession.contains($0) } ?? false)
         }
         drawHalf("A · \(a)", otherRank: "in B", aRows, in: halves[0], into: &buffer)

@@ -72,6 +72,7 @@ enum SuggestionsPane: PaneBehaviour {
         let target = upcomingItem(state)
         let inSession = Set(state.sessionItems)
         let top = state.suggestions.first?.probability ?? 1
+        let pending = state.trace.isComplete ? "" : "…"
         let list = state.suggestionList.fitted(count: state.suggestions.count, visibleRows: listRect.height)
         for index in list.visibleRange {
             let s = state.suggestions[index]
@@ -89,8 +90,8 @@ enum SuggestionsPane: PaneBehaviour {
             buffer.putRow([
                 Column(text: d.names[s.item], width: name, style: base),
                 Column(text: String(format: "%.3f", s.score), width: score, align: .right, style: base),
-                Column(text: percent(s.probability), width: prob, align: .right, style: base),
-                Column(text: Bar.glyphs(fraction: top > 0 ? s.probability / top : 0, width: barWidth),
+                Column(text: s.probability.map(percent) ?? pending, width: prob, align: .right, style: base),
+                Column(text: Bar.glyphs(fraction: top > 0 ? (s.probability ?? 0) / top : 0, width: barWidth),
                        width: barWidth, style: isSelected ? base : Theme.bar),
                 Column(text: moveText, width: move, align: .right, style: isSelected ? base : moveStyle),
             ], x: listRect.x + place + 1 + marker, y: y)
@@ -115,6 +116,7 @@ enum SuggestionsPane: PaneBehaviour {
         case .same: return ("·", Theme.dim)
         case .up(let n): return ("▲\(n)", Theme.up)
         case .down(let n): return ("▼\(n)", Theme.down)
+        case .pending: return ("…", Theme.dim)
         }
     }
 }

@@ -78,6 +78,12 @@ func grouped(_ n: Int) -> String {
 
 /// A rank as "#12" (compact above 99,999).
 func rankText(_ rank: Double?) -> String {
+    rankText(rank, pending: false)
+}
+
+/// `rankText`, or "…" while the rank waits for a deferred full pass (`ShellState+Scoring.swift`).
+func rankText(_ rank: Double?, pending: Bool) -> String {
+    if pending { return "…" }
     guard let rank, rank.isFinite else { return "—" }
     return rank < 100_000 ? "#\(Int(rank))" : "#" + CompactNumber.format(rank)
 }

@@ -16,11 +16,27 @@ enum TrackedRanks {
 
     /// The tracked items' ranks after click `click` (0-based).
     static func drawRanks(_ state: ShellState, click: Int, x: Int, y: Int, selected: Bool, into buffer: inout ScreenBuffer) {
-        for (t, ranks) in state.explainState.trackedRanks.enumerated() where click < ranks.count {
+        let shown = shownClicks(state)
+        for (t, ranks) in state.explainState.trackedRanks.enumerated() {
+            guard click < min(ranks.count, shown) else {
+                // A deferred full pass (the rank after this click) not yet here.
+                if click < state.trace.steps.count {
+                    buffer.put(fit("…", columnWidth, .right), x: x + t * (columnWidth + 1), y: y, style: selected ? Theme.selected : Theme.dim)
+                }
+                continue
+            }
             let rank = ranks[click]
             let style = selected ? Theme.selected : (rank <= state.topK ? Theme.hit : Theme.plain)
             buffer.put(fit("#" + CompactNumber.format(Double(rank)), columnWidth, .right), x: x + t * (columnWidth + 1), y: y, style: style)
         }
+    }
+
+    /// How many clicks of the live session the tracked ranks are of: all of
+    /// them, or fewer while deferred full passes catch up (none when the
+    /// ranks are of a session the live one no longer starts with).
+    static func shownClicks(_ state: ShellState) -> Int {
+        let tracked = state.explainState.trackedSession
+        return state.trace.items.starts(with: tracked) ? tracked.count : 0
     }
 
     /// Draws the sparkline rows at the bottom of `rect`; returns the rows left for the list.
@@ -28,9 +44,10 @@ enum TrackedRanks {
         let tracked = state.explainState.tracked
         guard !tracked.isEmpty, rect.height > tracked.count + 1, let d = state.directory else { return rect }
         let top = rect.maxY - tracked.count
+        let shown = shownClicks(state)
         for (t, item) in tracked.enumerated() {
-            let ranks = t < state.explainState.trackedRanks.count ? state.explainState.trackedRanks[t] : []
-            let now = ranks.last.map { "#" + CompactNumber.format(Double($0)) } ?? "—"
+            let ranks = t < state.explainState.trackedRanks.count ? Array(state.explainState.trackedRanks[t].prefix(shown)) : []
+            let now = state.trace.isComplete ? (ranks.last.map { "#" + CompactNumber.format(Double($0)) } ?? "—") : "…"
             let label = "T\(t + 1) " + d.names[item]
             let tail = " " + now
             let sparkWidth = min(ranks.count, max(0, rect.width / 2))
