@@ -129,8 +129,8 @@ struct SessionEngine {
 
     private var box: Box
 
-    init(model: GRU4RecModel) {
-        box = Box(LiveSession(model: model))
+    init(model: GRU4RecModel, parallelism: Parallelism) {
+        box = Box(LiveSession(model: model, parallelism: parallelism))
     }
 
     var model: GRU4RecModel { box.live.model }
@@ -140,7 +140,7 @@ struct SessionEngine {
     /// The live session, owned by this value alone.
     private mutating func unique() -> LiveSession {
         if !isKnownUniquelyReferenced(&box) {
-            let fresh = LiveSession(model: box.live.model)
+            let fresh = LiveSession(model: box.live.model, parallelism: box.live.parallelism)
             for item in box.live.items { fresh.feed(item) }
             box = Box(fresh)
         }
@@ -160,7 +160,7 @@ struct SessionEngine {
         if isKnownUniquelyReferenced(&box) {
             box.live.reset()
         } else {
-            box = Box(LiveSession(model: box.live.model))
+            box = Box(LiveSession(model: box.live.model, parallelism: box.live.parallelism))
         }
         let live = box.live
         trace = SessionTrace()

@@ -14,9 +14,9 @@ extension Bench {
     ///   runs off the UI thread (and scripted mode in place). Before the
     ///   explanation became lazy and a background effect, every click in
     ///   every view paid `explainView + background` on the UI thread.
-    func shellClickWhileExplaining(_ model: GRU4RecModel, runs: Int)
+    func shellClickWhileExplaining(_ model: GRU4RecModel, runs: Int, parallelism: Parallelism)
         -> (sessionView: (Double, Double), explainView: (Double, Double), background: (Double, Double)) {
-        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40)
+        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40, parallelism: parallelism)
         var rng = SeededGenerator(seed: 19)
         var inSession: [Double] = [], inExplain: [Double] = [], background: [Double] = []
         /// Runs the `.explain` effects in place (as scripted mode does); returns the time they took.
