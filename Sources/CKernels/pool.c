@@ -14,22 +14,28 @@
    holds the last generation whose part 1 was taken), so a worker that is asleep
    or descheduled never holds the caller up by more than part 1's own time. */
 
+/* Hot fields in the groups (cache lines) the process-wide variables of the single pool
+   had, so that an instance shares lines the same way: the caller's publication, then
+   the claim and the worker's completion. */
 struct g4r_pool {
+    /* Cold, or written once per split by the caller before it publishes. */
     pthread_mutex_t lock;
-    pthread_cond_t wake;
-    atomic_ulong generation;      /* jobs published */
-    atomic_ulong completed;       /* the last job the worker is done with */
-    atomic_ulong claimed;         /* the last job whose part 1 was taken */
-    atomic_int worker_sleeping;
-    atomic_int stop;              /* set by g4r_pool_destroy: the worker returns */
-    atomic_ulong worker_jobs;     /* parts run on the worker */
-    atomic_ulong published_jobs;  /* splits handed to the pool (not run inline) */
-    atomic_ulong caller_jobs;     /* of those, part 1 run by the caller: the worker had not claimed it */
-    atomic_ulong wakeups;         /* of those, the worker was asleep and had to be woken */
     atomic_flag busy;
     g4r_part_fn job_fn;
     void *job_ctx;
+    atomic_int stop;              /* set by g4r_pool_destroy: the worker returns */
     pthread_t thread;
+    /* Publication. */
+    _Alignas(64) atomic_ulong generation;  /* jobs published */
+    atomic_ulong published_jobs;  /* splits handed to the pool (not run inline) */
+    atomic_int worker_sleeping;
+    atomic_ulong wakeups;         /* of those, the worker was asleep and had to be woken */
+    /* Claim and completion. */
+    _Alignas(64) atomic_ulong claimed;     /* the last job whose part 1 was taken */
+    atomic_ulong caller_jobs;     /* of those, part 1 run by the caller: the worker had not claimed it */
+    atomic_ulong completed;       /* the last job the worker is done with */
+    atomic_ulong worker_jobs;     /* parts run on the worker */
+    _Alignas(64) pthread_cond_t wake;
 };
 
 static inline void cpu_relax(void) {

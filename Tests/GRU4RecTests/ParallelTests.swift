@@ -25,7 +25,7 @@ struct ParallelTests {
         var attempt = 0
         while true {
             attempt += 1
-            _ = Self.partOneRanOnWorker(two)
+            _ = Self.partOneRanOnWorker(two, within: 1)
             let before = two.handOff
             let result = try body(two)
             let handOff = two.handOff - before
@@ -35,10 +35,10 @@ struct ParallelTests {
 
     /// Runs splits on `parallelism` until part 1 of one ran on another thread than the
     /// caller's (part 0 takes a while, so the worker claims part 1 first), for at most
-    /// 10 s; returns whether it did.
-    static func partOneRanOnWorker(_ parallelism: Parallelism) -> Bool {
+    /// `seconds`; returns whether it did.
+    static func partOneRanOnWorker(_ parallelism: Parallelism, within seconds: Double = 10) -> Bool {
         let caller = pthread_self()
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             var ranElsewhere = false
             withUnsafeMutablePointer(to: &ranElsewhere) { flag in
@@ -125,7 +125,7 @@ struct ParallelTests {
         #expect(Self.partOneRanOnWorker(a) && Self.partOneRanOnWorker(b))
         // A pool that goes away stops its worker; the other keeps working.
         var c: Parallelism? = Parallelism(threads: 2)
-        #expect(c.map(Self.partOneRanOnWorker) == true)
+        #expect(c.map { Self.partOneRanOnWorker($0) } == true)
         c = nil
         #expect(Self.sums(a, splits: 10) == [10, 20])
     }
@@ -199,14 +199,22 @@ struct ParallelTests {
 
     @Test("live session: identical states, gates, scores and top-k with one thread or two")
     func liveIdentical() throws {
-        let (model, data) = try SyntheticSessions.model(layers: [8, 6], items: 40)
-        let sessions = (0..<min(20, data.sessionCount)).map { data.sessionItems($0).map(Int.init) }
+        // Enough items (and units) that part 0 of a split outlasts the hand-off, so the
+        // worker gets part 1; two layers, and a catalog that top-k splits too.
+        var hp = Hyperparameters()
+        hp.layers = [48, 32]
+        let items = 20_000
+        let model = GRU4RecModel(hyperparameters: hp, catalog: ItemCatalog(ids: (0..<items).map { "i\($0)" }),
+                                 itemSupport: [Int](repeating: 1, count: items))
+        try model.initialize(.uniform(seed: 5))
+        var rng = SeededGenerator(seed: 8)
+        let sessions = (0..<6).map { _ in (0..<5).map { _ in rng.nextInt(below: items) } }
         let r = withOneAndTwoThreads { parallelism -> [LiveResult] in
             let live = LiveSession(model: model, parallelism: parallelism)
             return sessions.map { session in
                 let steps = live.replay(session)
                 return LiveResult(hidden: steps.map(\.hidden), gates: steps.map { $0.resetGate + $0.updateGate },
-                                  scores: live.scores(), top: live.topK(5).map(\.item))
+                                  scores: live.scores(), top: live.topK(10).map(\.item))
             }
         }
         #expect(r.handOff.onWorker > 0, "the worker thread never ran a part: \(r.handOff)")

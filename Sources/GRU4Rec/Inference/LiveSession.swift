@@ -126,8 +126,10 @@ public final class LiveSession {
             return top
         }
         computeScores()
-        return scoreBuffer.withUnsafeBufferPointer { topKParallel($0.baseAddress!, count: $0.count, k: k, excluded: excluding,
-                                                                            parallelism: pass.parallelism) }
+        let parallelism = pass.parallelism
+        return scoreBuffer.withUnsafeBufferPointer {
+            topKParallel($0.baseAddress!, count: $0.count, k: k, excluded: excluding, parallelism: parallelism)
+        }
     }
 
     /// Rank of `item` among all items under the current scores.
