@@ -208,7 +208,7 @@ struct ParallelTests {
                                  itemSupport: [Int](repeating: 1, count: items))
         try model.initialize(.uniform(seed: 5))
         var rng = SeededGenerator(seed: 8)
-        let sessions = (0..<6).map { _ in (0..<5).map { _ in rng.nextInt(below: items) } }
+        let sessions = (0..<24).map { _ in (0..<8).map { _ in rng.nextInt(below: items) } }
         let r = withOneAndTwoThreads { parallelism -> [LiveResult] in
             let live = LiveSession(model: model, parallelism: parallelism)
             return sessions.map { session in
