@@ -59,8 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
         config.reloadOnHangup = reload
         var logger = Logger(label: "gru4rec-serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        // Scoring runs on the request's own thread: requests in parallel use the cores.
-        Parallel.setThreads(1)
+        // Scoring runs on the request's own thread (each live session's `Parallelism` is
+        // serial): requests in parallel use the cores, and BLAS keeps to one thread too.
+        BLASSettings.setThreads(1)
 
         let server: GRU4RecServer
         do {

@@ -50,7 +50,7 @@ struct BadInputTests {
             let model = GRU4RecModel(hyperparameters: hp, catalog: loaded.catalog,
                                      itemSupport: loaded.data.itemSupport(itemCount: loaded.catalog.count))
             try model.initialize(.uniform(seed: 1))
-            let trainer = try Trainer(model: model, data: loaded.data)
+            let trainer = try Trainer(model: model, data: loaded.data, parallelism: .tests)
             trainer.trainingFile = "train.tsv"
             var batches = 0
             _ = try trainer.runEpoch(shouldStop: { batches += 1; return batches > 7 })

@@ -267,7 +267,7 @@ struct CLITests {
             }
         }
         let m = try GRU4RecModel.load(from: model).model
-        let live = LiveSession(model: m)
+        let live = LiveSession(model: m, parallelism: .tests)
         let items = ["item3", "item4", "item9"]
         for id in items { live.feed(m.catalog.index(of: id)!) }
         let expected = dir + "/expected.txt"

@@ -100,7 +100,7 @@ struct ImportCommandTests {
             return
         }
         let m = try GRU4RecModel.load(from: model).model
-        let live = LiveSession(model: m)
+        let live = LiveSession(model: m, parallelism: .tests)
         let items = ["214662742", "214825110", "214551617"]
         for id in items { live.feed(try #require(m.catalog.index(of: id))) }
         let expected = dir + "/expected.txt"

@@ -23,7 +23,7 @@ extension ShellState {
         let model = try #require(state.loaded?.model)
         var options = EvaluationOptions()
         options.cutoffs = [1, 5, k, 20]
-        let result = Evaluator(model: model).evaluate(try #require(state.sessions), options: options)
+        let result = Evaluator(model: model, parallelism: .tests).evaluate(try #require(state.sessions), options: options)
         return (result.recall[k] ?? -1, result.mrr[k] ?? -1, result)
     }
 
@@ -56,7 +56,7 @@ extension ShellState {
         let environment = ShellEnvironment.live()
         let loaded = try environment.loadModel(dir + "/model.safetensors")
         let sessions = try environment.loadSessions(dir + "/test.tsv.gz", loaded.model.catalog)
-        var state = ShellState(model: loaded, sessions: sessions, sessionsPath: dir + "/test.tsv.gz")
+        var state = ShellState(model: loaded, sessions: sessions, sessionsPath: dir + "/test.tsv.gz", parallelism: .tests)
         state.drive("topk 20", "replay all", environment: environment)
         let expected = try evaluatorFigures(state, k: 20)
         let published = try #require(try JSONSerialization.jsonObject(

@@ -160,7 +160,7 @@ import Testing
                                   "{\"type\":\"epoch\",\"epoch\":2,\"loss\":5.9,\"events\":500,\"batches\":20,\"seconds\":1.4,\"events_per_s\":410}"]
             .compactMap { try TrainingLogRecord(jsonLine: $0) }
         #expect(loaded.trainingLog?.count == 2)
-        var state = ShellState(model: loaded, sessions: sessions, width: 120, height: 40, colorMode: .none)
+        var state = ShellState(model: loaded, sessions: sessions, width: 120, height: 40, colorMode: .none, parallelism: .tests)
         state.commands("view training")
         #expect(state.screen.contains("no validation data:"))
         #expect(state.screen.contains("without --valid"))

@@ -58,7 +58,7 @@ import Testing
         state.drive("click Red mug", "click Blue mug", "click Teapot")
         let c = try #require(state.compared)
         // B alone, clicked the same items by id, suggests the same items.
-        var alone = ShellState(model: Self.modelB())
+        var alone = ShellState(model: Self.modelB(), parallelism: .tests)
         for index in state.sessionItems { alone.drive("click " + (state.itemID(index) ?? "")) }
         #expect(alone.sessionItems.count == 3)
         #expect(c.top.map { alone.itemID($0) } == alone.suggestions.map { alone.itemID($0.item) })
@@ -108,7 +108,7 @@ import Testing
         let pair = shared.pair(try #require(state.sessions))
         var options = EvaluationOptions()
         options.cutoffs = [10]
-        let b = Evaluator(model: Self.modelB().model).evaluate(pair.b, options: options)
+        let b = Evaluator(model: Self.modelB().model, parallelism: .tests).evaluate(pair.b, options: options)
         #expect(c.events == b.events)
         #expect(abs(c.recall.b - (b.recall[10] ?? -1)) < 1e-12)
         for breakdown in c.b { #expect(breakdown.slices.map(\.events).reduce(0, +) == c.events) }

@@ -96,7 +96,7 @@ import Testing
 
     @Test func startingEmptyAndLoadingLikeTheRuntime() {
         let environment = AppFixture.environment()
-        var state = ShellState(width: 80, height: 24, colorMode: .none)
+        var state = ShellState(width: 80, height: 24, colorMode: .none, parallelism: .tests)
         performAll([.loadModel(path: "tiny.safetensors")], on: &state, environment)
         #expect(state.loaded != nil)
         performAll(state.commands("sessions s.tsv"), on: &state, environment)

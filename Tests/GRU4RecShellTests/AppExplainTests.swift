@@ -19,7 +19,7 @@ import Testing
         byPlace.commands("explain 2")
         let second = byPlace.suggestions[1].item
         let model = try #require(byPlace.loaded?.model)
-        let expected = SuggestionExplanation(model: model, session: byPlace.sessionItems, item: second)
+        let expected = SuggestionExplanation(model: model, session: byPlace.sessionItems, item: second, parallelism: .tests)
         #expect(byPlace.explainState.item == second)
         #expect(byPlace.explainState.explanation == expected)
         #expect(byPlace.view == .explain)
@@ -70,7 +70,7 @@ import Testing
         state.commands("click Tea towel", "undo", "remove 1")
         let model = try #require(state.loaded?.model)
         #expect(state.explainState.session == state.sessionItems)
-        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item))
+        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item, parallelism: .tests))
         // An empty session: the score is the output bias alone, no influences.
         state.commands("reset")
         #expect(state.explainState.explanation?.influences.isEmpty == true)
@@ -91,11 +91,11 @@ import Testing
         // Opening the Explain view (F6, view, a tab) brings it up to date, equal to a full recomputation.
         state.keys(.function(6))
         #expect(state.explainState.session == state.sessionItems)
-        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item))
+        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item, parallelism: .tests))
         #expect(state.screen.contains("6 clicks"))
         // While it is open, every click recomputes it.
         state.commands("click Teapot")
-        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item))
+        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item, parallelism: .tests))
     }
 
     @Test func aClickInTheExplainViewAsksForTheExplanationByAnEffect() throws {
@@ -125,7 +125,7 @@ import Testing
         #expect(state.explainState.explanation == before)
         _ = Shell.update(&state, .explained(id: newer.id, newer.compute()))
         let model = try #require(state.loaded?.model)
-        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item))
+        #expect(state.explainState.explanation == SuggestionExplanation(model: model, session: state.sessionItems, item: item, parallelism: .tests))
         #expect(!state.explainState.isUpdating)
         #expect(state.screen.contains("6 clicks") && !state.screen.contains("updating"))
     }
@@ -139,7 +139,7 @@ import Testing
         let model = try #require(loop.state.loaded?.model)
         let item = try #require(loop.state.explainState.item)
         #expect(loop.state.explainState.session == loop.state.sessionItems)
-        #expect(loop.state.explainState.explanation == SuggestionExplanation(model: model, session: loop.state.sessionItems, item: item))
+        #expect(loop.state.explainState.explanation == SuggestionExplanation(model: model, session: loop.state.sessionItems, item: item, parallelism: .tests))
         #expect(!loop.state.explainState.isUpdating)
         #expect(!loop.isEvaluating)
     }
@@ -162,7 +162,7 @@ import Testing
         state.commands("similar")
         #expect(state.notice?.text == "similar needs an item id or name")
 
-        var none = ShellState()
+        var none = ShellState(parallelism: .tests)
         none.commands("explain 1")
         #expect(none.notice?.text == "no model loaded")
     }

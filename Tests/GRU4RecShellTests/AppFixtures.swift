@@ -19,7 +19,7 @@ enum AppFixture {
     static func state(width: Int = 120, height: Int = 40, colorMode: ColorMode = .none, withLog: Bool = true) -> ShellState {
         let (loaded, sessions) = loaded(withLog: withLog)
         return ShellState(model: loaded, sessions: sessions, sessionsPath: "tiny-sessions.tsv",
-                          width: width, height: height, colorMode: colorMode)
+                          width: width, height: height, colorMode: colorMode, parallelism: .tests)
     }
 
     /// Files written through the environment, by path.

@@ -13,7 +13,7 @@ import Testing
     static func state(layers: [Int] = [8], epochs: Int = 6, width: Int = 120, height: Int = 40) -> ShellState {
         let tiny = TinyModel(epochs: epochs, layers: layers)
         let loaded = LoadedModel(model: tiny.model, facts: tiny.facts, path: "models/tiny.safetensors", itemNames: tiny.itemNames)
-        var state = ShellState(model: loaded, sessions: tiny.sessions, width: width, height: height, colorMode: .none)
+        var state = ShellState(model: loaded, sessions: tiny.sessions, width: width, height: height, colorMode: .none, parallelism: .tests)
         state.commands("click Red mug", "click Blue mug", "click Mug rack", "click 抹茶 matcha")
         return state
     }
@@ -239,7 +239,7 @@ import Testing
     }
 
     @Test func in256ColoursGatesAreGreenAndHIsBlueToRed() throws {
-        var state = ShellState(model: AppFixture.loaded().0, width: 120, height: 40, colorMode: .twoFiftySix)
+        var state = ShellState(model: AppFixture.loaded().0, width: 120, height: 40, colorMode: .twoFiftySix, parallelism: .tests)
         state.commands("click Red mug", "click Blue mug")
         let screen = Shell.render(state, width: 120, height: 40)
         let lines = screen.lines

@@ -208,7 +208,7 @@ import Testing
         #expect(state.screen.contains("update 0.80 ms + draw 1.20 ms"))
         state.commands("timings")
         #expect(!state.screen.contains("update 0.80 ms"))
-        let debug = ShellState(model: AppFixture.loaded().0, colorMode: .none, showTimings: true)
+        let debug = ShellState(model: AppFixture.loaded().0, colorMode: .none, showTimings: true, parallelism: .tests)
         #expect(debug.showTimings)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 @Suite struct AppReplayTests {
     /// The ranks a fresh live session gives each next event of `items`.
     func ranks(_ state: ShellState, _ items: [Int]) -> [Double] {
-        let live = LiveSession(model: state.loaded!.model)
+        let live = LiveSession(model: state.loaded!.model, parallelism: .tests)
         var out: [Double] = []
         for (p, item) in items.enumerated() {
             if p > 0 { out.append(live.rank(of: item)) }
@@ -78,7 +78,7 @@ import Testing
 
     @Test func replayNeedsASessionsFile() {
         let (loaded, _) = AppFixture.loaded()
-        var state = ShellState(model: loaded, colorMode: .none)
+        var state = ShellState(model: loaded, colorMode: .none, parallelism: .tests)
         state.commands("replay next")
         #expect(state.notice?.text == "no sessions file loaded")
         #expect(state.notice?.hint == "start the shell with --sessions FILE, or load one with: sessions <file>")

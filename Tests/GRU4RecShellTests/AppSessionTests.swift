@@ -8,7 +8,7 @@ import Testing
 @Suite struct AppSessionTests {
     /// An independent live session fed `items`, as the oracle.
     func oracle(_ state: ShellState, _ items: [Int]) -> LiveSession {
-        let live = LiveSession(model: state.loaded!.model)
+        let live = LiveSession(model: state.loaded!.model, parallelism: .tests)
         for item in items { live.feed(item) }
         return live
     }
@@ -165,7 +165,7 @@ import Testing
     }
 
     @Test func withoutAModelCommandsSayHowToLoadOne() {
-        var state = ShellState(width: 120, height: 40)
+        var state = ShellState(width: 120, height: 40, parallelism: .tests)
         state.commands("click A1")
         #expect(state.notice?.text == "no model loaded")
         #expect(state.notice?.hint == "load <model.safetensors>")
@@ -177,7 +177,7 @@ import Testing
 @Suite struct AppLayerTests {
     @Test func layerIsChosenByCommandAndArrowKeys() {
         let (loaded, sessions) = AppFixture.loaded(epochs: 2, layers: [8, 6])
-        var state = ShellState(model: loaded, sessions: sessions, width: 80, height: 24, colorMode: .none)
+        var state = ShellState(model: loaded, sessions: sessions, width: 80, height: 24, colorMode: .none, parallelism: .tests)
         state.commands("click Red mug", "click Blue mug")
         #expect(state.trace.steps[1].hidden.map(\.count) == [8, 6])
         #expect(state.screen.contains("Hidden L1/2"))

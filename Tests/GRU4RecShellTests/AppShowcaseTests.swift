@@ -13,7 +13,7 @@ import Testing
         var state = AppFixture.state(width: width, height: height)
         if let sessions {
             state = ShellState(model: AppFixture.loaded().0, sessions: sessions, sessionsPath: "short.tsv", width: width,
-                               height: height, colorMode: .none)
+                               height: height, colorMode: .none, parallelism: .tests)
         }
         for line in start.commands(preload: preload, hasSessions: true) { state.commands(line) }
         state.send(.preloaded)
@@ -24,7 +24,7 @@ import Testing
         let state = Self.started()
         let model = try #require(state.loaded?.model)
         let data = try #require(state.sessions)
-        let chosen = try #require(ShowcaseSession.choose(model: model, sessions: data, rule: ShowcaseSession.Rule(k: state.topK)).chosen)
+        let chosen = try #require(ShowcaseSession.choose(model: model, sessions: data, rule: ShowcaseSession.Rule(k: state.topK), parallelism: .tests).chosen)
         #expect(state.replay.sessionIndex == chosen.session)
         #expect(state.replay.attached)
         #expect(state.replay.position == chosen.shownClicks)

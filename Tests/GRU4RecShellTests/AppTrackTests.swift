@@ -8,7 +8,7 @@ import Testing
 @Suite struct AppTrackTests {
     /// The oracle: each item's rank after every prefix, from a live session.
     func bruteForce(_ state: ShellState, _ items: [Int]) throws -> [[Int]] {
-        let live = LiveSession(model: try #require(state.loaded?.model))
+        let live = LiveSession(model: try #require(state.loaded?.model), parallelism: .tests)
         var out = [[Int]](repeating: [], count: items.count)
         for clicked in state.sessionItems {
             _ = live.feed(clicked)
@@ -47,7 +47,7 @@ import Testing
         for name in ["Blue mug", "Mug rack", "Teapot", "Yoga mat", "Red mug", "Towel", "Ink bottle", "Blue mug"] {
             state.commands("click \(name)")
             // The incremental path (one rank per click from the scores already computed) equals `RankTrajectory`.
-            #expect(state.explainState.trackedRanks == RankTrajectory.ranks(model: model, session: state.sessionItems, items: items))
+            #expect(state.explainState.trackedRanks == RankTrajectory.ranks(model: model, session: state.sessionItems, items: items, parallelism: .tests))
         }
         #expect(state.explainState.trackedRanks.allSatisfy { $0.count == 9 })
     }

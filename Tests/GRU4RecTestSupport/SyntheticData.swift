@@ -62,7 +62,7 @@ public enum SyntheticSessions {
         let m = GRU4RecModel(hyperparameters: hyperparameters(layers: layers, seed: seed), catalog: catalog,
                              itemSupport: data.itemSupport(itemCount: catalog.count))
         try m.initialize(.uniform(seed: seed))
-        let trainer = try Trainer(model: m, data: data)
+        let trainer = try Trainer(model: m, data: data, parallelism: .tests)
         for _ in 0..<epochs { _ = try trainer.runEpoch() }
         return (m, data)
     }

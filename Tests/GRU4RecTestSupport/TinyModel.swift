@@ -75,7 +75,7 @@ public struct TinyModel {
         if epochs > 0 {
             let trainer: Trainer
             do {
-                trainer = try Trainer(model: model, data: data)
+                trainer = try Trainer(model: model, data: data, parallelism: .tests)
             } catch {
                 preconditionFailure("the tiny data has transitions: \(error)")
             }
@@ -96,7 +96,7 @@ public struct TinyModel {
                         epoch: epoch, batch: b.batches, events: b.events, loss: b.meanLoss, recentLoss: b.recentLoss,
                         eventsPerSecond: 9000 + Double(100 * b.batches), elapsed: 0.001 * Double(b.batches)))
                 }
-                let result = Evaluator(model: model).evaluate(data, options: options)
+                let result = Evaluator(model: model, parallelism: .tests).evaluate(data, options: options)
                 metrics = Dictionary(uniqueKeysWithValues: result.flatMetrics)
                 lastLoss = summary?.meanLoss ?? .nan
                 log.append(.epoch(

@@ -32,7 +32,7 @@ struct DemoDataTests {
         var options = EvaluationOptions()
         options.cutoffs = [5, 10, 20]
         options.listMetrics = false
-        let result = Evaluator(model: model).evaluate(test, options: options)
+        let result = Evaluator(model: model, parallelism: .tests).evaluate(test, options: options)
         let published = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.dir + "/metrics.json"))) as! [String: [String: Double]]
         let ours = published["gru4rec"]!
         #expect(Double(result.events) == ours["events"])

@@ -103,7 +103,7 @@ struct FixtureReplayTests {
     func singleSteps(_ name: String) throws {
         let fx = try Fixture(name)
         let m = try fx.model()
-        let trainer = TrainingStep(model: m)
+        let trainer = TrainingStep(model: m, parallelism: .tests)
         var report = DiffReport()
         let data = try fx.trainData()
         var batcher = SessionBatcher(data: data, batchSize: fx.hyperparameters.batchSize)
@@ -135,7 +135,7 @@ struct FixtureReplayTests {
     func freeRun(_ name: String) throws {
         let fx = try Fixture(name)
         let m = try fx.model()
-        let trainer = TrainingStep(model: m)
+        let trainer = TrainingStep(model: m, parallelism: .tests)
         var report = DiffReport()
         var batcher = SessionBatcher(data: try fx.trainData(), batchSize: fx.hyperparameters.batchSize)
         var batch = BatchStep()
@@ -168,7 +168,7 @@ struct FixtureReplayTests {
         for mode in [TieMode.standard, .conservative] {
             options.mode = mode
             evalStep = 0
-            let result = Evaluator(model: m).evaluate(try fx.testData(), options: options, progress: nil) { step, scores, ranks in
+            let result = Evaluator(model: m, parallelism: .tests).evaluate(try fx.testData(), options: options, progress: nil) { step, scores, ranks in
                 let key = String(format: "eval/step%03d/", evalStep)
                 let expectedScores = (try? fx.floats(key + "scores")) ?? []
                 let ours = Array(UnsafeBufferPointer(start: scores, count: step.rows * n))

@@ -81,7 +81,7 @@ struct GradientCheckTests {
         let uDropped = Buf(zeros: b * i)
         func loss() -> Double {
             uDropped.p.update(from: u.p, count: b * i)
-            gruCellForward(rows: b, input: i, hidden: hs, u: uDropped.p, h: h.p, w: w, cache: cache, hOut: out.p, dropout: dropout)
+            gruCellForward(parallelism: .tests, rows: b, input: i, hidden: hs, u: uDropped.p, h: h.p, w: w, cache: cache, hOut: out.p, dropout: dropout)
             var s = 0.0
             for k in 0..<(b * hs) { s += Double(out.p[k] * probe.p[k]) }
             return s
@@ -90,7 +90,7 @@ struct GradientCheckTests {
         // dL/dh' = probe, given whole or as two partial sums (the second as the addend).
         let addend = Buf(r.floats(b * hs)), dOut = Buf(probe.array)
         if split { for k in 0..<(b * hs) { dOut.p[k] -= addend.p[k] } }
-        gruCellBackward(rows: b, input: i, hidden: hs, u: uDropped.p, h: h.p, w: w, grad: g, cache: cache, dOut: dOut.p,
+        gruCellBackward(parallelism: .tests, rows: b, input: i, hidden: hs, u: uDropped.p, h: h.p, w: w, grad: g, cache: cache, dOut: dOut.p,
                         dOutAddend: split ? UnsafePointer(addend.p) : nil, dropout: dropout,
                         dU: dU.p, dH: dH.p, scratchA: Buf(zeros: b * 3 * hs).retained, scratchC: Buf(zeros: b * 3 * hs).retained)
         var failures = 0
@@ -197,12 +197,12 @@ struct GradientCheckTests {
         let settings = LossSettings(kind: kind, activation: act, bpreg: bpreg, normalizer: 4)
         func lossOfScores() -> Double {
             columnSlot.withUnsafeBufferPointer {
-                outputLoss(settings, rows: b, columns: n, distinct: uy, columnSlot: $0.baseAddress!, scores: ru.p,
+                outputLoss(settings, parallelism: .tests, rows: b, columns: n, distinct: uy, columnSlot: $0.baseAddress!, scores: ru.p,
                            shift: logq ? UnsafePointer(shift.p) : nil, r: scores.p, dR: dR.p, dRu: dRu.p, rowLoss: rowLoss, scratch: scratch.p)
             }
         }
         func loss() -> Double {
-            outputScoresForward(rows: b, columns: uy, width: l, hTop: hTop.p, w: w.p, bias: bias.p, scores: ru.p)
+            outputScoresForward(parallelism: .tests, rows: b, columns: uy, width: l, hTop: hTop.p, w: w.p, bias: bias.p, scores: ru.p)
             return lossOfScores()
         }
         _ = loss()
@@ -211,7 +211,7 @@ struct GradientCheckTests {
         let gW = Buf(r.floats(uy * l)), gB = Buf(zeros: uy), dTop = Buf(zeros: b * l), dTopPartial = Buf(zeros: b * l)
         _ = loss()
         #expect(dRu.array.contains { $0 != 0 }, "the gradient is not trivially zero")
-        outputScoresBackward(rows: b, columns: uy, width: l, hTop: hTop.p, w: w.p, dRu: dRu.p, gW: gW.p, gB: gB.p,
+        outputScoresBackward(parallelism: .tests, rows: b, columns: uy, width: l, hTop: hTop.p, w: w.p, dRu: dRu.p, gW: gW.p, gB: gB.p,
                              dTop: dTop.p, dTopPartial: dTopPartial.p)
         let dh = (0..<(b * l)).map { dTop.p[$0] + dTopPartial.p[$0] }
         failures += FD.check("\(label) h_top", hTop.p, count: b * l, analytic: dh, loss: loss)
@@ -247,7 +247,7 @@ struct GradientCheckTests {
         for spec in model.parameters.specs where spec.name.contains("bias") || spec.name.hasPrefix("By") || spec.name == "GE.Bh0" {
             model.parameters.setValues(spec.name, r.floats(spec.count, -0.3, 0.3))
         }
-        let step = TrainingStep(model: model)
+        let step = TrainingStep(model: model, parallelism: .tests)
         var batch = BatchStep()
         batch.rows = 4
         batch.input = [1, 3, 1, 7]

@@ -11,11 +11,11 @@ import Testing
     func replayEqualsStepping(layers: [Int]) {
         let m = TinyModel(epochs: 2, layers: layers).model
         let session = [3, 7, 3, 12, 0, 19].filter { $0 < m.itemCount }
-        let steps = LiveSession(model: m).replay(session)
+        let steps = LiveSession(model: m, parallelism: .tests).replay(session)
         #expect(steps.count == session.count)
         for t in session.indices {
             // Brute force: a fresh session fed the first t clicks, then click t.
-            let fresh = LiveSession(model: m)
+            let fresh = LiveSession(model: m, parallelism: .tests)
             for item in session.prefix(t) { fresh.feed(item) }
             let before = m.layers.indices.map { fresh.hidden(layer: $0) }
             let step = fresh.feed(session[t])

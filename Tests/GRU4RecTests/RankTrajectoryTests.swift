@@ -8,8 +8,8 @@ struct RankTrajectoryTests {
         let model = TinyModel(epochs: 2, layers: layers).model
         let session = [3, 1, 4, 1, 5, 9, 2, 6].map { $0 % model.itemCount }
         let items = [0, 7, model.itemCount - 1]
-        let ranks = RankTrajectory.ranks(model: model, session: session, items: items)
-        let live = LiveSession(model: model)
+        let ranks = RankTrajectory.ranks(model: model, session: session, items: items, parallelism: .tests)
+        let live = LiveSession(model: model, parallelism: .tests)
         for (j, clicked) in session.enumerated() {
             _ = live.feed(clicked)
             let scores = live.scores()
@@ -19,6 +19,6 @@ struct RankTrajectoryTests {
             }
         }
         #expect(ranks.allSatisfy { $0.count == session.count })
-        #expect(RankTrajectory.ranks(model: model, session: [], items: items) == [[], [], []])
+        #expect(RankTrajectory.ranks(model: model, session: [], items: items, parallelism: .tests) == [[], [], []])
     }
 }

@@ -12,11 +12,11 @@ struct RecommendationTests {
     func replay() {
         let m = tiny.model
         let ids = ["A1", "nope", "A2", "A3", "also-not"]
-        let answer = LiveSession(model: m).recommend(session: ids, k: 5, excludeSeen: false)
+        let answer = LiveSession(model: m, parallelism: .tests).recommend(session: ids, k: 5, excludeSeen: false)
         #expect(answer.unknown == ["nope", "also-not"])
         #expect(answer.session == ["A1", "A2", "A3"].compactMap { m.catalog.index(of: $0) })
 
-        let manual = LiveSession(model: m)
+        let manual = LiveSession(model: m, parallelism: .tests)
         for id in ["A1", "A2", "A3"] { manual.feed(m.catalog.index(of: id)!) }
         let top = manual.topK(5)
         #expect(answer.items.map(\.item) == top.map(\.item))
@@ -28,10 +28,10 @@ struct RecommendationTests {
     @Test("excludeSeen leaves the session's items out; a reused live session starts from zero")
     func excludeSeenAndReuse() {
         let m = tiny.model
-        let live = LiveSession(model: m)
+        let live = LiveSession(model: m, parallelism: .tests)
         _ = live.recommend(session: ["D1", "D2", "D3", "D4"], k: 3, excludeSeen: false)
         let seen = live.recommend(session: ["A1", "A2"], k: m.itemCount, excludeSeen: true)
-        let fresh = LiveSession(model: m).recommend(session: ["A1", "A2"], k: m.itemCount, excludeSeen: true)
+        let fresh = LiveSession(model: m, parallelism: .tests).recommend(session: ["A1", "A2"], k: m.itemCount, excludeSeen: true)
         #expect(seen == fresh)
         #expect(seen.items.count == m.itemCount - 2)
         #expect(!seen.items.contains { $0.id == "A1" || $0.id == "A2" })
@@ -43,7 +43,7 @@ struct RecommendationTests {
         // Zero output rows and equal biases: all scores tie exactly.
         m.parameters.setValues("Wy.weight", [Float](repeating: 0, count: m.itemCount * m.outputSize))
         m.parameters.setValues("By.weight", [Float](repeating: 0.25, count: m.itemCount))
-        let answer = LiveSession(model: m).recommend(session: [m.catalog.ids[3]], k: 6, excludeSeen: true)
+        let answer = LiveSession(model: m, parallelism: .tests).recommend(session: [m.catalog.ids[3]], k: 6, excludeSeen: true)
         #expect(answer.items.map(\.item) == [0, 1, 2, 4, 5, 6])
         #expect(Set(answer.items.map(\.score)).count == 1)
     }
@@ -51,17 +51,17 @@ struct RecommendationTests {
     @Test("state and restore: continuing from a saved state equals feeding straight through")
     func stateRoundTrip() {
         let m = TinyModel(layers: [8, 6]).model
-        let straight = LiveSession(model: m)
+        let straight = LiveSession(model: m, parallelism: .tests)
         for i in [1, 4, 2, 7] { straight.feed(i) }
 
-        let first = LiveSession(model: m)
+        let first = LiveSession(model: m, parallelism: .tests)
         first.feed(1)
         first.feed(4)
         let saved = first.state
         #expect(saved.items == [1, 4])
         #expect(saved.hidden.count == 14)
 
-        let other = LiveSession(model: m)
+        let other = LiveSession(model: m, parallelism: .tests)
         other.feed(9)  // whatever it held before is replaced
         other.restore(saved)
         other.feed(2)

@@ -42,8 +42,8 @@ struct ScreenedScorerTests {
           arguments: [37, 64, 100])
     func liveSessionsMatchFullScoring(hidden: Int) throws {
         let m = try Self.model(items: 20_011, hidden: hidden)
-        let scorer = try #require(ScreenedScorer(model: m, anyCPU: true))
-        let screened = LiveSession(model: m, scorer: scorer), full = LiveSession(model: m)
+        let scorer = try #require(ScreenedScorer(model: m, parallelism: .tests, anyCPU: true))
+        let screened = LiveSession(model: m, parallelism: .tests, scorer: scorer), full = LiveSession(model: m, parallelism: .tests)
         var rng = SeededGenerator(seed: 7)
         for click in 0..<24 {
             if click % 8 == 0 { screened.reset(); full.reset() }
@@ -62,11 +62,11 @@ struct ScreenedScorerTests {
     @Test("it screens: a small share of 20,011 items is re-scored, and the list is the full pass's")
     func screensAndBoundHolds() throws {
         let m = try Self.model(items: 20_011, hidden: 100)
-        let scorer = try #require(ScreenedScorer(model: m, anyCPU: true))
+        let scorer = try #require(ScreenedScorer(model: m, parallelism: .tests, anyCPU: true))
         var rng = SeededGenerator(seed: 11)
         for _ in 0..<5 {
             let h = Self.randomHidden(100, &rng)
-            let s = try #require(h.withUnsafeBufferPointer { scorer.screen(hidden: $0.baseAddress!, k: 10, excluding: []) })
+            let s = try #require(h.withUnsafeBufferPointer { scorer.screen(hidden: $0.baseAddress!, k: 10, excluding: [], parallelism: .tests) })
             #expect(s.rescored >= 10 && s.rescored < m.itemCount / 10, "\(s.rescored) re-scored")
             #expect(Self.same(s.top, Self.fullTopK(m, h, k: 10)))
         }
@@ -88,14 +88,14 @@ struct ScreenedScorerTests {
             if i % 3 == 1 { wy[i * hidden + i % hidden] = wy[i * hidden + i % hidden].nextUp }
             by[i] = i % 5 == 0 ? 0.125 : 0
         }
-        let scorer = try #require(ScreenedScorer(model: m, anyCPU: true))
+        let scorer = try #require(ScreenedScorer(model: m, parallelism: .tests, anyCPU: true))
         for level: Int32 in [0, 1, 2] {
             scorer.level = level
             for _ in 0..<6 {
                 let h = Self.randomHidden(hidden, &rng)
                 for k in [1, 5, 40, 700] {
                     let excluded: Set<Int> = [0, 7, 14, n - 1, n + 5]
-                    let a = h.withUnsafeBufferPointer { scorer.topK(hidden: $0.baseAddress!, k: k, excluding: excluded) }
+                    let a = h.withUnsafeBufferPointer { scorer.topK(hidden: $0.baseAddress!, k: k, excluding: excluded, parallelism: .tests) }
                     #expect(a.map { Self.same($0, Self.fullTopK(m, h, k: k, excluding: excluded)) } == true, "level \(level) k \(k)")
                 }
             }
@@ -105,10 +105,10 @@ struct ScreenedScorerTests {
     @Test("all scan variants agree on random data; k beyond the catalog, k = 0, everything excluded")
     func variantsAndEdges() throws {
         let m = try Self.model(items: 1_000, hidden: 9)
-        let scorer = try #require(ScreenedScorer(model: m, anyCPU: true))
+        let scorer = try #require(ScreenedScorer(model: m, parallelism: .tests, anyCPU: true))
         var rng = SeededGenerator(seed: 2)
         let h = Self.randomHidden(9, &rng)
-        let call = { (k: Int, ex: Set<Int>) in h.withUnsafeBufferPointer { scorer.topK(hidden: $0.baseAddress!, k: k, excluding: ex) } }
+        let call = { (k: Int, ex: Set<Int>) in h.withUnsafeBufferPointer { scorer.topK(hidden: $0.baseAddress!, k: k, excluding: ex, parallelism: .tests) } }
         let reference = Self.fullTopK(m, h, k: 50)
         for level: Int32 in [-1, 0, 1, 2] {
             scorer.level = level
@@ -119,9 +119,9 @@ struct ScreenedScorerTests {
         #expect(call(2_000, [3]).map { Self.same($0, Self.fullTopK(m, h, k: 2_000, excluding: [3])) } == true)
         #expect(call(5, Set(0..<1_000))?.isEmpty == true)
         // K beyond what is screened (in a catalog larger than it): the caller is told to score everything.
-        let big = try #require(ScreenedScorer(model: try Self.model(items: 5_000, hidden: 9), anyCPU: true))
-        #expect(h.withUnsafeBufferPointer { big.topK(hidden: $0.baseAddress!, k: ScreenedScorer.maximumK + 1) } == nil)
-        #expect(h.withUnsafeBufferPointer { big.topK(hidden: $0.baseAddress!, k: ScreenedScorer.maximumK) }?.count == ScreenedScorer.maximumK)
+        let big = try #require(ScreenedScorer(model: try Self.model(items: 5_000, hidden: 9), parallelism: .tests, anyCPU: true))
+        #expect(h.withUnsafeBufferPointer { big.topK(hidden: $0.baseAddress!, k: ScreenedScorer.maximumK + 1, parallelism: .tests) } == nil)
+        #expect(h.withUnsafeBufferPointer { big.topK(hidden: $0.baseAddress!, k: ScreenedScorer.maximumK, parallelism: .tests) }?.count == ScreenedScorer.maximumK)
     }
 
     @Test("hostile weights: huge, tiny, zero and non-finite rows; a non-finite state falls back")
@@ -136,24 +136,24 @@ struct ScreenedScorerTests {
             wy[13 * hidden + j] = j == 3 ? 3e38 : 1e-3           // overflows to an infinite score
         }
         by[12] = 2
-        let scorer = try #require(ScreenedScorer(model: m, anyCPU: true))
+        let scorer = try #require(ScreenedScorer(model: m, parallelism: .tests, anyCPU: true))
         var rng = SeededGenerator(seed: 4)
         for _ in 0..<8 {
             let h = Self.randomHidden(hidden, &rng)
             for k in [1, 3, 30] {
-                let a = h.withUnsafeBufferPointer { scorer.topK(hidden: $0.baseAddress!, k: k) }
+                let a = h.withUnsafeBufferPointer { scorer.topK(hidden: $0.baseAddress!, k: k, parallelism: .tests) }
                 #expect(a.map { Self.same($0, Self.fullTopK(m, h, k: k)) } == true)
             }
         }
         var h = Self.randomHidden(hidden, &rng)
         h[2] = .nan
-        #expect(h.withUnsafeBufferPointer { scorer.topK(hidden: $0.baseAddress!, k: 3) } == nil)
+        #expect(h.withUnsafeBufferPointer { scorer.topK(hidden: $0.baseAddress!, k: 3, parallelism: .tests) } == nil)
 
         // A NaN weight: the scorer declines (its exact score is NaN), and the live session's
         // answer is the full pass's.
         wy[20 * hidden + 1] = .nan
-        let nanScorer = try #require(ScreenedScorer(model: m, anyCPU: true))
-        let live = LiveSession(model: m, scorer: nanScorer), plain = LiveSession(model: m)
+        let nanScorer = try #require(ScreenedScorer(model: m, parallelism: .tests, anyCPU: true))
+        let live = LiveSession(model: m, parallelism: .tests, scorer: nanScorer), plain = LiveSession(model: m, parallelism: .tests)
         for item in [5, 9, 300] { live.feed(item); plain.feed(item) }
         #expect(Self.same(live.topK(10), plain.topK(10)))
     }

@@ -9,7 +9,7 @@ import Testing
 
     /// The oracle: the rank (1 + items scored strictly higher) of each next item after every click but the last.
     func ranks(_ items: [Int]) -> [Int] {
-        let live = LiveSession(model: tiny.model)
+        let live = LiveSession(model: tiny.model, parallelism: .tests)
         var out: [Int] = []
         for j in 0..<(items.count - 1) {
             _ = live.feed(items[j])
@@ -31,7 +31,7 @@ import Testing
         let rule = ShowcaseSession.Rule(lengths: 4...8, k: k, minimumHits: 2)
         let all = examined(data, rule)
         try #require(all.count >= 5, "the tiny sessions have several of 4-8 clicks")
-        let outcome = ShowcaseSession.choose(model: tiny.model, sessions: data, rule: rule)
+        let outcome = ShowcaseSession.choose(model: tiny.model, sessions: data, rule: rule, parallelism: .tests)
         #expect(outcome.examined == all.count)
         let hits = all.map { $0.ranks.filter { $0 <= k }.count }
         guard let most = hits.max(), most >= rule.minimumHits else {
@@ -57,13 +57,13 @@ import Testing
         var choices: [Int] = []
         for k in 1...6 {
             let rule = ShowcaseSession.Rule(lengths: 4...8, k: k, minimumHits: 2)
-            if let chosen = ShowcaseSession.choose(model: tiny.model, sessions: data, rule: rule).chosen { choices.append(chosen.session) }
+            if let chosen = ShowcaseSession.choose(model: tiny.model, sessions: data, rule: rule, parallelism: .tests).chosen { choices.append(chosen.session) }
         }
         let first = try #require((0..<data.sessionCount).first { (4...8).contains(data.sessionLength($0)) })
         #expect(choices.contains { $0 != first }, "choices \(choices), first fitting session \(first)")
 
         let all = ShowcaseSession.Rule(lengths: 4...8, k: tiny.model.itemCount, minimumHits: 2)
-        let chosen = try #require(ShowcaseSession.choose(model: tiny.model, sessions: data, rule: all).chosen)
+        let chosen = try #require(ShowcaseSession.choose(model: tiny.model, sessions: data, rule: all, parallelism: .tests).chosen)
         let longest = try #require((0..<data.sessionCount).filter { (4...8).contains(data.sessionLength($0)) }.map(data.sessionLength).max())
         let earliestLongest = (0..<data.sessionCount).first { data.sessionLength($0) == longest }
         #expect(chosen.session == earliestLongest)
@@ -74,10 +74,10 @@ import Testing
     @Test func noSessionFollowsTheRule() {
         let data = tiny.sessions
         let impossible = ShowcaseSession.Rule(lengths: 4...8, k: 10, minimumHits: 100)
-        let outcome = ShowcaseSession.choose(model: tiny.model, sessions: data, rule: impossible)
+        let outcome = ShowcaseSession.choose(model: tiny.model, sessions: data, rule: impossible, parallelism: .tests)
         #expect(outcome.chosen == nil)
         #expect(outcome.examined == (0..<data.sessionCount).filter { (4...8).contains(data.sessionLength($0)) }.count)
-        let noLength = ShowcaseSession.choose(model: tiny.model, sessions: data, rule: ShowcaseSession.Rule(lengths: 500...600))
+        let noLength = ShowcaseSession.choose(model: tiny.model, sessions: data, rule: ShowcaseSession.Rule(lengths: 500...600), parallelism: .tests)
         #expect(noLength.chosen == nil && noLength.examined == 0)
         #expect(impossible.description == "a session of 4-8 clicks whose next item is in the top 10 after at least 100 of them")
     }
@@ -85,7 +85,7 @@ import Testing
     @Test func onlyTheFirstCandidatesAreExamined() throws {
         let data = tiny.sessions
         let rule = ShowcaseSession.Rule(lengths: 4...8, k: tiny.model.itemCount, minimumHits: 2, candidateLimit: 1)
-        let outcome = ShowcaseSession.choose(model: tiny.model, sessions: data, rule: rule)
+        let outcome = ShowcaseSession.choose(model: tiny.model, sessions: data, rule: rule, parallelism: .tests)
         #expect(outcome.examined == 1)
         let first = (0..<data.sessionCount).first { (4...8).contains(data.sessionLength($0)) }
         #expect(outcome.chosen?.session == first)
@@ -97,14 +97,14 @@ import Testing
         guard TestPaths.exists(modelPath), TestPaths.exists(testPath) else { return }
         let model = try GRU4RecModel.load(from: modelPath).model
         let data = try SessionData.load(path: testPath, catalog: model.catalog).data
-        let outcome = ShowcaseSession.choose(model: model, sessions: data)
+        let outcome = ShowcaseSession.choose(model: model, sessions: data, parallelism: .tests)
         let chosen = try #require(outcome.chosen)
         #expect(outcome.examined <= 300)
         #expect(chosen.hits >= 2)
         #expect((5...8).contains(data.sessionLength(chosen.session)))
         // The ranks are those of a live session, one click at a time.
         let items = data.sessionItems(chosen.session).map { Int($0) }
-        let live = LiveSession(model: model)
+        let live = LiveSession(model: model, parallelism: .tests)
         for j in 0..<(items.count - 1) {
             _ = live.feed(items[j])
             #expect(Int(live.rank(of: items[j + 1])) == chosen.ranks[j])

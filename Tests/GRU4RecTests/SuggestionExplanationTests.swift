@@ -7,7 +7,7 @@ import GRU4RecTestSupport
 /// without each click, one at a time, through a live session.
 struct SuggestionExplanationTests {
     func bruteForce(_ model: GRU4RecModel, _ session: [Int], _ item: Int) -> (score: Float, rank: Int, probability: Double) {
-        let live = LiveSession(model: model)
+        let live = LiveSession(model: model, parallelism: .tests)
         for i in session { live.feed(i) }
         let scores = live.scores()
         let m = scores.max() ?? 0
@@ -22,7 +22,7 @@ struct SuggestionExplanationTests {
         for s in [0, 5, 17] {
             let session = data.sessionItems(s).map(Int.init)
             for item in [0, Int(data.items[data.offsets[s]]), model.itemCount - 1] {
-                let e = SuggestionExplanation(model: model, session: session, item: item)
+                let e = SuggestionExplanation(model: model, session: session, item: item, parallelism: .tests)
                 let whole = bruteForce(model, session, item)
                 #expect(e.score == whole.score && e.rank == whole.rank)
                 #expect(abs(e.probability - whole.probability) < 1e-9)
@@ -46,7 +46,7 @@ struct SuggestionExplanationTests {
     @Test("a one-click session: without the click the state is zero and scores are the biases")
     func oneClick() throws {
         let (model, _) = try SyntheticSessions.model(items: 30, epochs: 1)
-        let e = SuggestionExplanation(model: model, session: [3], item: 7)
+        let e = SuggestionExplanation(model: model, session: [3], item: 7, parallelism: .tests)
         let by = model.parameters.values("By.weight")
         #expect(e.influences.count == 1)
         #expect(e.influences[0].scoreWithout == by[7])
@@ -57,7 +57,7 @@ struct SuggestionExplanationTests {
     func replay() throws {
         let (model, data) = try SyntheticSessions.model(layers: [8, 6], items: 30, epochs: 1)
         let session = data.sessionItems(2).map(Int.init)
-        let a = LiveSession(model: model), b = LiveSession(model: model)
+        let a = LiveSession(model: model, parallelism: .tests), b = LiveSession(model: model, parallelism: .tests)
         let steps = a.replay(session)
         #expect(steps.count == session.count)
         for (k, item) in session.enumerated() {

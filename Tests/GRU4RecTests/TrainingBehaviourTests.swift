@@ -7,7 +7,7 @@ struct TrainingBehaviourTests {
     func freshTrainer(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog) throws -> Trainer {
         let m = GRU4RecModel(hyperparameters: hp, catalog: catalog, itemSupport: data.itemSupport(itemCount: catalog.count))
         try m.initialize(.uniform(seed: hp.seed))
-        return try Trainer(model: m, data: data)
+        return try Trainer(model: m, data: data, parallelism: .tests)
     }
 
     @Test("a seed makes training bit-reproducible; another seed changes it")
@@ -46,7 +46,7 @@ struct TrainingBehaviourTests {
         try first.saveCheckpoint(to: path, facts: TrainingFacts())
 
         let loaded = try GRU4RecModel.load(from: path)
-        let resumed = try Trainer(model: loaded.model, data: data)
+        let resumed = try Trainer(model: loaded.model, data: data, parallelism: .tests)
         _ = try resumed.restoreCheckpoint(from: loaded.file)
         #expect(resumed.epochInProgress)
         let summary = try resumed.runEpoch()
@@ -59,7 +59,7 @@ struct TrainingBehaviourTests {
     @Test("the live session API agrees with the batched evaluation path")
     func liveMatchesBatched() throws {
         let (model, data) = try SyntheticSessions.model(layers: [8, 6])
-        let pass = ForwardPass(model: model, maxRows: 4)
+        let pass = ForwardPass(model: model, maxRows: 4, parallelism: .tests)
         pass.reset()
         var batcher = SessionBatcher(data: data, batchSize: 4)
         var step = BatchStep()
@@ -74,7 +74,7 @@ struct TrainingBehaviourTests {
             step.input.withUnsafeBufferPointer { pass.step(items: $0.baseAddress!, rows: step.rows) }
             pass.scoreAll(rows: step.rows, into: scores)
             for r in 0..<step.rows {
-                let live = step.reset[r] || lives[step.session[r]] == nil ? LiveSession(model: model) : lives[step.session[r]]!
+                let live = step.reset[r] || lives[step.session[r]] == nil ? LiveSession(model: model, parallelism: .tests) : lives[step.session[r]]!
                 lives[step.session[r]] = live
                 live.feed(Int(step.input[r]))
                 let batchedHidden = Array(UnsafeBufferPointer(start: pass.hiddenPointer(layer: 1) + r * 6, count: 6))
@@ -104,7 +104,7 @@ struct TrainingBehaviourTests {
         #expect(loaded.catalog == model.catalog)
         #expect(loaded.hyperparameters == model.hyperparameters)
         #expect(loaded.itemSupport == model.itemSupport)
-        let a = LiveSession(model: model), b = LiveSession(model: loaded)
+        let a = LiveSession(model: model, parallelism: .tests), b = LiveSession(model: loaded, parallelism: .tests)
         for item in [3, 4, 5, 9] { a.feed(item); b.feed(item) }
         #expect(a.scores() == b.scores())
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir)
@@ -196,8 +196,8 @@ struct TrainingBehaviourTests {
         for _ in 0..<4 { _ = try trainer.runEpoch() }
         var options = EvaluationOptions()
         options.cutoffs = [20]
-        let gru = Evaluator(model: trainer.model).evaluate(test, options: options)
-        let pop = Evaluator(scorer: PopularityScorer(itemSupport: trainer.model.itemSupport)).evaluate(test, options: options)
+        let gru = Evaluator(model: trainer.model, parallelism: .tests).evaluate(test, options: options)
+        let pop = Evaluator(scorer: PopularityScorer(itemSupport: trainer.model.itemSupport), parallelism: .tests).evaluate(test, options: options)
         print("rsc15 first 2,000 sessions: GRU4Rec recall@20 \(gru.recall[20]!) mrr@20 \(gru.mrr[20]!); pop recall@20 \(pop.recall[20]!)")
         #expect(gru.events == pop.events && gru.events > 1000)
         #expect(gru.recall[20]! > 2 * pop.recall[20]!)

@@ -28,7 +28,7 @@ struct TrainingRunTests {
     }
 
     func makeRun(_ w: Workspace, _ name: String, epochs: Int, policy: TrainingPolicy, start: TrainingRun.Start = .fresh) throws -> TrainingRun {
-        try TrainingRun(start, input: w.input, paths: w.paths(name), policy: policy) { _ in Self.hyperparameters(epochs: epochs) }
+        try TrainingRun(start, input: w.input, paths: w.paths(name), policy: policy, parallelism: .tests) { _ in Self.hyperparameters(epochs: epochs) }
     }
 
     func savedParameters(_ path: String) throws -> [String: [Float]] {

@@ -21,7 +21,7 @@ struct ServeRoutesTests {
         let m = Self.tiny.model
         for exclude in [false, true] {
             let session = ["A1", "zz-unknown", "A2", "B1"]
-            let expected = LiveSession(model: m).recommend(session: session, k: 7, excludeSeen: exclude)
+            let expected = LiveSession(model: m, parallelism: .tests).recommend(session: session, k: 7, excludeSeen: exclude)
             for path in ["/v1/recommend", "/invocations"] {
                 let reply = try await live.post(path, json: ["session": session, "k": 7, "exclude_seen": exclude])
                 #expect(reply.status == 200)
@@ -32,7 +32,7 @@ struct ServeRoutesTests {
         }
         // Defaults: k = 10, exclude_seen false; an empty session recommends from a zero state.
         let reply = try await live.post("/v1/recommend", json: ["session": [String]()])
-        #expect(same(rows(reply), rows(LiveSession(model: m).recommend(session: [String](), k: 10, excludeSeen: false))))
+        #expect(same(rows(reply), rows(LiveSession(model: m, parallelism: .tests).recommend(session: [String](), k: 10, excludeSeen: false))))
     }
 
     @Test("sessions: events one by one answer like the whole session replayed; GET, DELETE, unknown items")
@@ -46,7 +46,7 @@ struct ServeRoutesTests {
             let reply = try await live.post("/v1/sessions/s-1/events", json: ["item": click, "k": 5, "exclude_seen": true])
             #expect(reply.status == 200)
             if m.catalog.index(of: click) != nil { known.append(click) }
-            let expected = LiveSession(model: m).recommend(session: known, k: 5, excludeSeen: true)
+            let expected = LiveSession(model: m, parallelism: .tests).recommend(session: known, k: 5, excludeSeen: true)
             #expect(same(rows(reply), rows(expected)), "after \(click)")
             #expect(reply.json["unknown"] as? [String] == (click == "nope" ? ["nope"] : []))
             #expect(reply.json["session"] as? String == "s-1")
@@ -226,18 +226,18 @@ struct ServeRoutesTests {
 
         let body: [String: Any] = ["session": ["D1", "D2"], "k": 5]
         #expect(same(rows(try await live.post("/v1/recommend", json: body)),
-                     rows(LiveSession(model: first.model).recommend(session: ["D1", "D2"], k: 5, excludeSeen: false))))
+                     rows(LiveSession(model: first.model, parallelism: .tests).recommend(session: ["D1", "D2"], k: 5, excludeSeen: false))))
         _ = try await live.post("/v1/sessions/kept/events", json: ["item": "D1"])
 
         try second.model.save(to: path, facts: second.facts)
         #expect(live.server.reload())
         #expect(try await live.get("/v1/model").json["generation"] as? Int == 2)
         #expect(same(rows(try await live.post("/v1/recommend", json: body)),
-                     rows(LiveSession(model: second.model).recommend(session: ["D1", "D2"], k: 5, excludeSeen: false))))
+                     rows(LiveSession(model: second.model, parallelism: .tests).recommend(session: ["D1", "D2"], k: 5, excludeSeen: false))))
         // The session begun on the old model continues on the new one, its clicks replayed.
         let continued = try await live.post("/v1/sessions/kept/events", json: ["item": "D2", "k": 5])
         #expect(continued.json["length"] as? Int == 2)
-        #expect(same(rows(continued), rows(LiveSession(model: second.model).recommend(session: ["D1", "D2"], k: 5, excludeSeen: false))))
+        #expect(same(rows(continued), rows(LiveSession(model: second.model, parallelism: .tests).recommend(session: ["D1", "D2"], k: 5, excludeSeen: false))))
 
         try Data("not a model".utf8).write(to: URL(fileURLWithPath: path))
         #expect(!live.server.reload())

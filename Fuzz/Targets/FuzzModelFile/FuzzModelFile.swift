@@ -26,7 +26,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // The sessions the seed checkpoint was trained on (so its fingerprint matches and
     // the batcher, sampler and hidden-state checks are reached), read with the model's catalog.
     guard let sessions = try? SessionData.load(path: sessionsPath, catalog: model.catalog).data,
-          let trainer = try? Trainer(model: model, data: sessions) else { return 0 }
+          let trainer = try? Trainer(model: model, data: sessions, parallelism: .serial) else { return 0 }
     guard (try? trainer.restoreCheckpoint(from: loaded.file)) != nil else { return 0 }
     var batches = 0
     _ = try? trainer.runEpoch(shouldStop: { batches += 1; return batches > 4 })

@@ -28,7 +28,7 @@ private let fixture: (loaded: LoadedModel, sessions: SessionData) = {
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     var state = ShellState(model: fixture.loaded, sessions: fixture.sessions, sessionsPath: "tiny.tsv", width: 80, height: 24,
-                           colorMode: .none)
+                           colorMode: .none, parallelism: .serial)
     for line in text.split(separator: "\n").prefix(16) {
         _ = Shell.update(&state, .command(String(line)))
     }

@@ -62,21 +62,25 @@ void g4r_free_floats(float *p);
    model of hundreds of MB is checked as it is opened. */
 long g4r_first_nonfinite(const float *x, size_t n);
 
-/* A fork-join pool of one worker thread (pool.c). g4r_pool_start starts the
-   worker once (returns 0 if no thread could be made). g4r_pool_run2 runs
-   fn(ctx, 0) on the calling thread and fn(ctx, 1) on the worker, and returns when
-   both are done. One caller at a time. */
+/* A fork-join pool of one worker thread (pool.c), an instance: g4r_pool_create
+   starts its worker thread (NULL if no thread could be made); g4r_pool_destroy
+   tells the worker to exit, joins it and frees the pool (no g4r_pool_run2 may be
+   in progress on it). g4r_pool_run2 runs fn(ctx, 0) on the calling thread and
+   fn(ctx, 1) on the worker (or on the caller, if the caller is done first and the
+   worker has not claimed it), and returns when both are done. With pool NULL, or
+   while the pool is busy (another caller, or a nested call from a part), both
+   parts run on the caller, one after the other. */
+typedef struct g4r_pool g4r_pool_t;
 typedef void (*g4r_part_fn)(void *ctx, long part);
-int g4r_pool_start(void);
-void g4r_pool_run2(g4r_part_fn fn, void *ctx);
-/* Parts run on the worker thread so far (for tests). */
-unsigned long g4r_pool_worker_jobs(void);
-/* The pool's hand-off counts since the start: splits handed to the pool (calls that
-   ran both parts inline, with one thread or a busy pool, are not counted), part 1
-   run on the worker, part 1 taken back by the caller (the worker had not claimed it
-   when part 0 was done), and splits that had to wake a sleeping worker. */
+g4r_pool_t *g4r_pool_create(void);
+void g4r_pool_destroy(g4r_pool_t *pool);
+void g4r_pool_run2(g4r_pool_t *pool, g4r_part_fn fn, void *ctx);
+/* The pool's hand-off counts since it was created: splits handed to the pool (calls
+   that ran both parts inline, with a busy pool, are not counted), part 1 run on the
+   worker, part 1 taken back by the caller (the worker had not claimed it when part 0
+   was done), and splits that had to wake a sleeping worker. All zero for NULL. */
 typedef struct { unsigned long published, worker, caller, wakeups; } g4r_pool_stats_t;
-void g4r_pool_stats(g4r_pool_stats_t *out);
+void g4r_pool_stats(const g4r_pool_t *pool, g4r_pool_stats_t *out);
 /* The median over `batches` (1...64) of the time, in nanoseconds, of one round trip
    of a cache line between two threads pinned on the first two CPUs this process may
    use, each batch `trips` round trips long (probe.c); -1 with fewer than two CPUs,

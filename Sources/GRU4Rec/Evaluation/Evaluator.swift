@@ -84,9 +84,19 @@ public struct EvaluationOptions: Sendable {
 /// was built with the model's catalog), and scoring is session-parallel.
 public final class Evaluator {
     public let scorer: SessionScorer
+    /// The threads the rows' ranks and top-k lists split over (and, for a model, the
+    /// forward pass and scores).
+    public let parallelism: Parallelism
 
-    public init(model: GRU4RecModel) { scorer = GRU4RecScorer(model: model) }
-    public init(scorer: SessionScorer) { self.scorer = scorer }
+    public init(model: GRU4RecModel, parallelism: Parallelism) {
+        scorer = GRU4RecScorer(model: model, parallelism: parallelism)
+        self.parallelism = parallelism
+    }
+
+    public init(scorer: SessionScorer, parallelism: Parallelism) {
+        self.scorer = scorer
+        self.parallelism = parallelism
+    }
 
     /// Per-step hook for parity tests: (step, scores rows x n, ranks).
     package typealias StepObserver = (BatchStep, UnsafePointer<Float>, [Double]) -> Void
@@ -138,8 +148,8 @@ public final class Evaluator {
                 tops.withUnsafeMutableBufferPointer { topBuffer in
                     step.target.withUnsafeBufferPointer { targetBuffer in
                         guard let rankP = rankBuffer.baseAddress, let topP = topBuffer.baseAddress, let targets = targetBuffer.baseAddress else { return }
-                        Parallel.run { part in
-                            for i in Parallel.half(rows, part: part) {
+                        parallelism.run { part in
+                            for i in Parallelism.half(rows, part: part) {
                                 let row = scores + i * n
                                 rankP[i] = rankOfTarget(row, count: n, target: Int(targets[i]), mode: mode)
                                 if listK > 0 { topP[i] = topK(row, count: n, k: listK) }

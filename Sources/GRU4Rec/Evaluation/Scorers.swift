@@ -15,11 +15,16 @@ public protocol SessionScorer: AnyObject {
 public final class GRU4RecScorer: SessionScorer {
     public let model: GRU4RecModel
     private var pass: ForwardPass?
-    public init(model: GRU4RecModel) { self.model = model }
+    /// The threads of the forward pass and the scores.
+    public let parallelism: Parallelism
+    public init(model: GRU4RecModel, parallelism: Parallelism) {
+        self.model = model
+        self.parallelism = parallelism
+    }
     public var itemCount: Int { model.itemCount }
     public var itemSupport: [Int] { model.itemSupport }
     public func reset(maxRows: Int) {
-        let p = ForwardPass(model: model, maxRows: maxRows)
+        let p = ForwardPass(model: model, maxRows: maxRows, parallelism: parallelism)
         p.reset()
         pass = p
     }

@@ -19,9 +19,12 @@ public final class ForwardPass {
     /// The one-hot layer's cache: (maxRows, 3H_0), (maxRows, 2H_0), (maxRows, H_0) twice.
     let geV: FloatBuffer, geW: FloatBuffer, geRH: FloatBuffer, geCand: FloatBuffer
     public private(set) var rows = 0
+    /// The threads the layers and the scores split their work over.
+    public let parallelism: Parallelism
 
-    public init(model: GRU4RecModel, maxRows: Int) {
+    public init(model: GRU4RecModel, maxRows: Int, parallelism: Parallelism) {
         self.model = model
+        self.parallelism = parallelism
         layers = model.layers
         self.maxRows = maxRows
         params = ParameterTensors(model.parameters, layers: layers.count, mode: model.inputMode)
@@ -61,7 +64,7 @@ public final class ForwardPass {
             let h = layers[k]
             if let cell = params.cells[k] {
                 let input = k == 0 ? x0.pointer : hiddenNext[k - 1].pointer
-                gruCellForward(rows: b, input: model.inputSize(ofLayer: k), hidden: h, u: input, h: hidden[k].pointer, w: cell,
+                gruCellForward(parallelism: parallelism, rows: b, input: model.inputSize(ofLayer: k), hidden: h, u: input, h: hidden[k].pointer, w: cell,
                                cache: GRUCellCache(gates: gates[k].pointer, cN: cn[k].pointer, preA: preA[k].pointer, preC: preC[k].pointer),
                                hOut: hiddenNext[k].pointer)
             } else if let cell = params.embeddingCell {
@@ -97,8 +100,8 @@ public final class ForwardPass {
         let h = UnsafePointer(hidden[layers.count - 1].pointer)
         // Two halves of the catalog, one per thread (the product reads all of Wy:
         // 40 MB at 100,000 items x 100 units, more than one core's memory bandwidth).
-        Parallel.run { part in
-            let items = Parallel.half(n, part: part, align: 16)
+        parallelism.run { part in
+            let items = Parallelism.half(n, part: part, align: 16)
             if items.isEmpty { return }
             let lo = items.lowerBound
             if b == 1 {

@@ -24,6 +24,8 @@ public final class LiveSession {
     private let pass: ForwardPass
     private var scoreBuffer: [Float]
     private var scoresValid = false
+    /// The threads of this session's clicks (given at init).
+    public var parallelism: Parallelism { pass.parallelism }
     /// The items fed so far.
     public private(set) var items: [Int] = []
     /// When set (a scorer of this session's model), ``topK(_:excluding:)`` screens the
@@ -34,11 +36,12 @@ public final class LiveSession {
         didSet { precondition(scorer.map { $0.model === model } ?? true, "a scorer of another model") }
     }
 
-    public init(model: GRU4RecModel, scorer: ScreenedScorer? = nil) {
+    /// `parallelism`: the threads each click's layers, scores and top-k split over.
+    public init(model: GRU4RecModel, parallelism: Parallelism, scorer: ScreenedScorer? = nil) {
         precondition(scorer.map { $0.model === model } ?? true, "a scorer of another model")
         self.model = model
         self.scorer = scorer
-        pass = ForwardPass(model: model, maxRows: 1)
+        pass = ForwardPass(model: model, maxRows: 1, parallelism: parallelism)
         scoreBuffer = [Float](repeating: 0, count: model.itemCount)
         pass.reset()
     }
@@ -119,11 +122,15 @@ public final class LiveSession {
     /// The top-k items after the session so far, best first (ties: lower index first).
     public func topK(_ k: Int, excluding: Set<Int> = []) -> [(item: Int, score: Float)] {
         if !scoresValid, let scorer,
-           let top = scorer.topK(hidden: pass.hiddenPointer(layer: model.layers.count - 1), k: k, excluding: excluding) {
+           let top = scorer.topK(hidden: pass.hiddenPointer(layer: model.layers.count - 1), k: k, excluding: excluding,
+                                parallelism: pass.parallelism) {
             return top
         }
         computeScores()
-        return scoreBuffer.withUnsafeBufferPointer { s in s.baseAddress.map { topKParallel($0, count: s.count, k: k, excluded: excluding) } ?? [] }
+        let parallelism = pass.parallelism
+        return scoreBuffer.withUnsafeBufferPointer { s in
+            s.baseAddress.map { topKParallel($0, count: s.count, k: k, excluded: excluding, parallelism: parallelism) } ?? []
+        }
     }
 
     /// Rank of `item` among all items under the current scores.

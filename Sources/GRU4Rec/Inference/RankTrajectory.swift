@@ -5,13 +5,13 @@ public enum RankTrajectory {
     /// higher) of `items[t]` after the first `j + 1` clicks of `session`
     /// (catalog indices; hidden state starting at zero like every session).
     /// One forward step and one scoring pass per click, whatever the number
-    /// of items.
-    public static func ranks(model: GRU4RecModel, session: [Int], items: [Int]) -> [[Int]] {
+    /// of items, split over `parallelism`.
+    public static func ranks(model: GRU4RecModel, session: [Int], items: [Int], parallelism: Parallelism) -> [[Int]] {
         precondition(items.allSatisfy { $0 >= 0 && $0 < model.itemCount }, "item index out of range")
         var out = [[Int]](repeating: [], count: items.count)
         guard !session.isEmpty, !items.isEmpty else { return out }
         let n = model.itemCount
-        let pass = ForwardPass(model: model, maxRows: 1)
+        let pass = ForwardPass(model: model, maxRows: 1, parallelism: parallelism)
         pass.reset()
         var scores = [Float](repeating: 0, count: n)
         for clicked in session {

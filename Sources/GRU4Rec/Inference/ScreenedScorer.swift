@@ -62,12 +62,13 @@ public final class ScreenedScorer: @unchecked Sendable {
     /// or the memory cannot be had, or (unless `anyCPU`) the CPU lacks AVX-512 VNNI: the
     /// portable scan reads an eighth of the bytes but is bound by arithmetic (46-60 ms
     /// against 8.5 ms at 1,000,000 x 100 on one core), slower than scoring every item, so
-    /// callers score everything there. `anyCPU` is for tests.
-    public convenience init?(model: GRU4RecModel) {
-        self.init(model: model, anyCPU: false)
+    /// callers score everything there. `anyCPU` is for tests. The copy is built in two
+    /// parts over `parallelism`.
+    public convenience init?(model: GRU4RecModel, parallelism: Parallelism) {
+        self.init(model: model, parallelism: parallelism, anyCPU: false)
     }
 
-    init?(model: GRU4RecModel, anyCPU: Bool) {
+    init?(model: GRU4RecModel, parallelism: Parallelism, anyCPU: Bool) {
         let n = model.itemCount, h = model.outputSize
         guard n > 0, h > 0, h <= 16_000, anyCPU || g4r_screen_level() == 2 else { return nil }
         self.model = model
@@ -88,8 +89,8 @@ public final class ScreenedScorer: @unchecked Sendable {
         wy = UnsafePointer(params["Wy.weight"])
         by = UnsafePointer(params["By.weight"])
         let (wy, by, q, scale, err, wnorm, blocks) = (wy, by, q, scale, err, wnorm, blocks)
-        Parallel.run { part in
-            let r = Parallel.half(blocks, part: part)
+        parallelism.run { part in
+            let r = Parallelism.half(blocks, part: part)
             g4r_screen_build(wy, by, n, h, r.lowerBound * 16, r.upperBound * 16, q, scale, err, wnorm)
         }
     }
@@ -104,11 +105,14 @@ public final class ScreenedScorer: @unchecked Sendable {
 
     /// The top `k` items for the last layer's hidden state `h` (``outputSize`` floats),
     /// best first, skipping `excluded`; `nil` when it must be computed from all scores.
-    public func topK(hidden h: UnsafePointer<Float>, k: Int, excluding excluded: Set<Int> = []) -> [(item: Int, score: Float)]? {
-        screen(hidden: h, k: k, excluding: excluded)?.top
+    /// The two halves of the catalog are scanned over the caller's `parallelism` (one
+    /// scorer may serve many sessions, each with its own).
+    public func topK(hidden h: UnsafePointer<Float>, k: Int, excluding excluded: Set<Int> = [],
+                     parallelism: Parallelism) -> [(item: Int, score: Float)]? {
+        screen(hidden: h, k: k, excluding: excluded, parallelism: parallelism)?.top
     }
 
-    func screen(hidden h: UnsafePointer<Float>, k: Int, excluding excluded: Set<Int>) -> Screened? {
+    func screen(hidden h: UnsafePointer<Float>, k: Int, excluding excluded: Set<Int>, parallelism: Parallelism) -> Screened? {
         let n = items, H = hiddenSize
         let kept = min(k, n - excluded.count)
         guard kept > 0 else { return Screened(top: [], rescored: 0) }
@@ -150,8 +154,8 @@ public final class ScreenedScorer: @unchecked Sendable {
         let (q, scale, err, wnorm, by, pairs, blocks, level) = (q, scale, err, wnorm, by, pairs, blocks, level)
         let hsum8 = Int32(8 * hsum)
         hq.withUnsafeBufferPointer { hqP in
-            Parallel.run { part in
-                let r = Parallel.half(blocks, part: part)
+            parallelism.run { part in
+                let r = Parallelism.half(blocks, part: part)
                 counts[part] = g4r_screen_topk(
                     q, pairs, scale, err, wnorm, by, n, r.lowerBound, r.upperBound, hqP.baseAddress, hsum8, hs, c1, c2, c3,
                     level, bigK, heaps + part * bigK, cands + part * cap, uppers + part * cap, cap, counts + 2 + part)

@@ -60,11 +60,13 @@ public struct ShowcaseSession: Equatable, Sendable {
         public var examined: Int
     }
 
-    /// Applies `rule` to `sessions` (item indices of `model`'s catalog).
-    public static func choose(model: GRU4RecModel, sessions: SessionData, rule: Rule = Rule()) -> Outcome {
+    /// Applies `rule` to `sessions` (item indices of `model`'s catalog); each click's
+    /// forward step and scores split over `parallelism`.
+    public static func choose(model: GRU4RecModel, sessions: SessionData, rule: Rule = Rule(),
+                              parallelism: Parallelism) -> Outcome {
         let n = model.itemCount
         guard n > 0, rule.k > 0 else { return Outcome(chosen: nil, examined: 0) }
-        let pass = ForwardPass(model: model, maxRows: 1)
+        let pass = ForwardPass(model: model, maxRows: 1, parallelism: parallelism)
         var scores = [Float](repeating: 0, count: n)
         var best: ShowcaseSession?
         var examined = 0

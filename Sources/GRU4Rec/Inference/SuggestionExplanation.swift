@@ -47,14 +47,14 @@ extension SuggestionExplanation {
     /// forward pass (all rows are one click shorter than the session, so they
     /// step together), and the rows' scores over all items come from one
     /// matrix product, which reads the output matrix once. A session of n
-    /// clicks costs n·(n-1) GRU row-steps and n+1 score rows.
-    public init(model: GRU4RecModel, session: [Int], item: Int) {
+    /// clicks costs n·(n-1) GRU row-steps and n+1 score rows, split over `parallelism`.
+    public init(model: GRU4RecModel, session: [Int], item: Int, parallelism: Parallelism) {
         precondition(item >= 0 && item < model.itemCount, "item index out of range")
         let n = model.itemCount
         let width = model.outputSize
 
         // The whole session: score split, probability and rank.
-        let full = ForwardPass(model: model, maxRows: 1)
+        let full = ForwardPass(model: model, maxRows: 1, parallelism: parallelism)
         guard let wy = full.params.outputWeights, let by = full.params.outputBias else {
             preconditionFailure("a GRU4Rec model always has Wy and By")
         }
@@ -79,7 +79,7 @@ extension SuggestionExplanation {
         var influences: [ClickInfluence] = []
         let rows = session.count
         if rows > 0 {
-            let pass = ForwardPass(model: model, maxRows: rows)
+            let pass = ForwardPass(model: model, maxRows: rows, parallelism: parallelism)
             pass.reset()
             var column = [Int32](repeating: 0, count: rows)
             for t in 0..<(rows - 1) {

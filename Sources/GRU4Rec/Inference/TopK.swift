@@ -1,14 +1,14 @@
 import CKernels
 /// The `k` highest scores by partial selection, the two halves of a large catalog
-/// scanned in parallel (``Parallel``) and their lists merged: the same result as one
+/// scanned in parallel (over `parallelism`) and their lists merged: the same result as one
 /// scan. Ties are broken by the lower item index. Items in `excluded` are skipped.
-public func topKParallel(_ scores: UnsafePointer<Float>, count n: Int, k: Int, excluded: Set<Int> = []) -> [(item: Int, score: Float)] {
+public func topKParallel(_ scores: UnsafePointer<Float>, count n: Int, k: Int, excluded: Set<Int> = [], parallelism: Parallelism) -> [(item: Int, score: Float)] {
     if n < 8192 { return topK(scores, count: n, k: k, excluded: excluded) }
     var halves: [[(item: Int, score: Float)]] = [[], []]
     halves.withUnsafeMutableBufferPointer { out in
         guard let outP = out.baseAddress else { return }
-        Parallel.run { part in
-            let r = Parallel.half(n, part: part, align: 16)
+        parallelism.run { part in
+            let r = Parallelism.half(n, part: part, align: 16)
             let found = topK(scores + r.lowerBound, count: r.count, k: k,
                              excluded: Set(excluded.lazy.filter { r.contains($0) }.map { $0 - r.lowerBound }))
             outP[part] = found.map { (item: $0.item + r.lowerBound, score: $0.score) }

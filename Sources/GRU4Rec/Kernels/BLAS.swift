@@ -92,8 +92,8 @@ public enum BLASSettings {
 /// (for benchmarks: the step's FLOP/s is reported against it).
 public enum BLASBenchmark {
     /// GFLOP/s of C(m x n) = A(m x k) · B(n x k)ᵀ products, best of three timed blocks, with the
-    /// columns split over the threads of ``Parallel`` as the training step splits its products.
-    public static func sgemmGFLOPS(m: Int, n: Int, k: Int, clock: () -> UInt64, minimumSeconds: Double = 0.2) -> Double {
+    /// columns split over the threads of `parallelism` as the training step splits its products.
+    public static func sgemmGFLOPS(m: Int, n: Int, k: Int, parallelism: Parallelism, clock: () -> UInt64, minimumSeconds: Double = 0.2) -> Double {
         let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: n * k)
         var c = [Float](repeating: 0, count: m * n)
         var best = 0.0
@@ -104,8 +104,8 @@ public enum BLASBenchmark {
             repeat {
                 a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
                     guard let aP = ap.baseAddress, let bP = bp.baseAddress, let cP = cp.baseAddress else { return }
-                    Parallel.run { part in
-                        let cols = Parallel.half(n, part: part, align: 8)
+                    parallelism.run { part in
+                        let cols = Parallelism.half(n, part: part, align: 8)
                         BLAS.gemm(transB: true, m: m, n: cols.count, k: k, a: aP, lda: k, b: bP + cols.lowerBound * k, ldb: k,
                                   c: cP + cols.lowerBound, ldc: n)
                     }

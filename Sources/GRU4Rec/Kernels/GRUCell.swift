@@ -44,19 +44,20 @@ struct LayerDropout {
 /// `dropout.input`, `u` is multiplied by that mask IN PLACE first (the backward pass reads
 /// the dropped input); with `dropout.output`, h' is multiplied by that mask.
 ///
-/// Two fork-joins (``Parallel``): the two products (one per part), then the gates by
+/// Two fork-joins (over `parallelism`): the two products (one per part), then the gates by
 /// halves of the rows. Training and inference both run this function.
 func gruCellForward(
+    parallelism: Parallelism,
     rows b: Int, input i: Int, hidden hs: Int,
     u: UnsafeMutablePointer<Float>, h: UnsafePointer<Float>,
     w: GRUCellWeights, cache: GRUCellCache, hOut: UnsafeMutablePointer<Float>, dropout: LayerDropout = .none
 ) {
-    Parallel.run { part in
+    parallelism.run { part in
         if part == 0, let mask = dropout.input { multiplyElementwise(u, by: mask, count: b * i) }
         gruCellForwardProduct(part: part, rows: b, input: i, hidden: hs, u: u, h: h, w: w, cache: cache)
     }
-    Parallel.run { part in
-        let rows = Parallel.half(b, part: part)
+    parallelism.run { part in
+        let rows = Parallelism.half(b, part: part)
         gruCellForwardGates(rows, hidden: hs, h: h, cache: cache, hOut: hOut)
         if let mask = dropout.output {
             multiplyElementwise(hOut + rows.lowerBound * hs, by: mask + rows.lowerBound * hs, count: rows.count * hs)
@@ -104,6 +105,7 @@ private func gruCellForwardGates(
 /// Two fork-joins: gates by halves of the rows, then the products (the weight gradients one
 /// per part, dU by halves of the rows).
 func gruCellBackward(
+    parallelism: Parallelism,
     rows b: Int, input i: Int, hidden hs: Int,
     u: UnsafePointer<Float>, h: UnsafePointer<Float>,
     w: GRUCellWeights, grad: GRUCellWeights, cache: GRUCellCache,
@@ -111,19 +113,19 @@ func gruCellBackward(
     dU: UnsafeMutablePointer<Float>?, dH: UnsafeMutablePointer<Float>?,
     scratchA: UnsafeMutablePointer<Float>, scratchC: UnsafeMutablePointer<Float>
 ) {
-    Parallel.run { part in
-        let rows = Parallel.half(b, part: part)
+    parallelism.run { part in
+        let rows = Parallelism.half(b, part: part)
         let lo = rows.lowerBound * hs, count = rows.count * hs
         if let addend = dOutAddend { for j in lo..<(lo + count) { dOut[j] += addend[j] } }
         if let mask = dropout.output { multiplyElementwise(dOut + lo, by: mask + lo, count: count) }
         gruCellBackwardGates(rows, hidden: hs, h: h, cache: cache, dOut: dOut, scratchA: scratchA, scratchC: scratchC)
         if let dU { (dU + rows.lowerBound * i).update(repeating: 0, count: rows.count * i) }
     }
-    Parallel.run { part in
+    parallelism.run { part in
         gruCellBackwardProducts(part: part, rows: b, input: i, hidden: hs, u: u, h: h, w: w, grad: grad,
                                 dU: dU, scratchA: scratchA, scratchC: scratchC)
         if let dU, let mask = dropout.input {
-            let rows = Parallel.half(b, part: part)
+            let rows = Parallelism.half(b, part: part)
             multiplyElementwise(dU + rows.lowerBound * i, by: mask + rows.lowerBound * i, count: rows.count * i)
         }
     }
@@ -181,7 +183,7 @@ private func gruCellBackwardProducts(
         accumulateColumnSums(scratchC, rows: b, n: g3, ld: g3, into: grad.bHH)
     }
     if let dU {
-        let r = Parallel.half(b, part: part)
+        let r = Parallelism.half(b, part: part)
         BLAS.gemm(m: r.count, n: i, k: g3, a: scratchA + r.lowerBound * g3, lda: g3, b: w.wIH, ldb: i, beta: 1,
                   c: dU + r.lowerBound * i, ldc: i)
     }

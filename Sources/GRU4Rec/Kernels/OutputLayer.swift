@@ -11,16 +11,17 @@
 ///     dh_top = dRu · W                        (B x L)
 ///
 /// which is the reference's gradient (only the order of additions differs). Each function
-/// splits its work in two parts (``Parallel``) the same way for one thread or two.
+/// splits its work in two parts (``Parallelism``, passed in) the same way for one thread or two.
 
 /// Forward: Ru (B x U_y, row stride U_y) from `hTop` (B x L) and the gathered rows `w`
 /// (U_y x L) and `bias` (U_y). Two halves of the columns (split at a multiple of 8).
 func outputScoresForward(
+    parallelism: Parallelism,
     rows b: Int, columns uy: Int, width l: Int, hTop: UnsafePointer<Float>,
     w: UnsafePointer<Float>, bias: UnsafePointer<Float>, scores ru: UnsafeMutablePointer<Float>
 ) {
-    Parallel.run { part in
-        let cols = Parallel.half(uy, part: part, align: 8)
+    parallelism.run { part in
+        let cols = Parallelism.half(uy, part: part, align: 8)
         if cols.isEmpty { return }
         for i in 0..<b { (ru + i * uy + cols.lowerBound).update(from: bias + cols.lowerBound, count: cols.count) }
         BLAS.gemm(transB: true, m: b, n: cols.count, k: l, a: hTop, lda: l, b: w + cols.lowerBound * l, ldb: l,
@@ -34,14 +35,14 @@ func outputScoresForward(
 /// loss (the row losses, kept in `rowLoss`, summed in row order, divided by D).
 /// Two halves of the rows; `scratch` holds 2 x 3N floats (one block per part).
 func outputLoss(
-    _ settings: LossSettings, rows b: Int, columns n: Int, distinct uy: Int, columnSlot: UnsafePointer<Int32>,
+    _ settings: LossSettings, parallelism: Parallelism, rows b: Int, columns n: Int, distinct uy: Int, columnSlot: UnsafePointer<Int32>,
     scores ru: UnsafePointer<Float>, shift: UnsafePointer<Float>?,
     r: UnsafeMutablePointer<Float>, dR: UnsafeMutablePointer<Float>, dRu: UnsafeMutablePointer<Float>,
     rowLoss: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Float>
 ) -> Double {
-    Parallel.run { part in
+    parallelism.run { part in
         let sc = scratch + part * 3 * n
-        for i in Parallel.half(b, part: part) {
+        for i in Parallelism.half(b, part: part) {
             let src = ru + i * uy, dst = r + i * n
             for j in 0..<n { dst[j] = src[Int(columnSlot[j])] }
             let grad = dR + i * n
@@ -61,12 +62,13 @@ func outputLoss(
 /// the columns: `dTop` and `dTopPartial` (B x L each); the layer below adds the second
 /// into the first (its `dOutAddend`), so the sum's order is fixed.
 func outputScoresBackward(
+    parallelism: Parallelism,
     rows b: Int, columns uy: Int, width l: Int, hTop: UnsafePointer<Float>, w: UnsafePointer<Float>,
     dRu: UnsafePointer<Float>, gW: UnsafeMutablePointer<Float>, gB: UnsafeMutablePointer<Float>,
     dTop: UnsafeMutablePointer<Float>, dTopPartial: UnsafeMutablePointer<Float>
 ) {
-    Parallel.run { part in
-        let cols = Parallel.half(uy, part: part, align: 8)
+    parallelism.run { part in
+        let cols = Parallelism.half(uy, part: part, align: 8)
         BLAS.gemm(transA: true, m: cols.count, n: l, k: b, a: dRu + cols.lowerBound, lda: uy, b: hTop, ldb: l,
                   c: gW + cols.lowerBound * l, ldc: l)
         accumulateColumnSums(dRu + cols.lowerBound, rows: b, n: cols.count, ld: uy, into: gB + cols.lowerBound)

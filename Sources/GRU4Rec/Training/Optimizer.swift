@@ -73,14 +73,14 @@ public final class Optimizer {
     /// `beforeEachPart(part)` runs first in each part: the last writes to that part's rows
     /// of the row gradients (see ``part(ofRow:)``) can join the update's parallel pass.
     func step(parameters: ParameterStore, dense: ParameterStore, sparse: [(TensorSpec, SparseRowGradient)],
-              beforeEachPart: ((Int) -> Void)? = nil) {
+              parallelism: Parallelism, beforeEachPart: ((Int) -> Void)? = nil) {
         stepCount += 1
         let accBase = acc.base, momBase = mom?.base
-        Parallel.run { part in
+        parallelism.run { part in
             beforeEachPart?(part)
             for gs in dense.specs {
                 guard let ps = parameters.spec(gs.name) else { continue }
-                let r = Parallel.half(ps.count, part: part, align: 16)
+                let r = Parallelism.half(ps.count, part: part, align: 16)
                 update(theta: parameters.pointer(ps) + r.lowerBound, grad: dense.pointer(gs) + r.lowerBound,
                        acc: accBase + ps.offset + r.lowerBound, mom: momBase.map { $0 + ps.offset + r.lowerBound }, count: r.count)
             }

@@ -89,12 +89,13 @@ public final class Trainer {
     private var negatives: [Int32]
     private var batch = BatchStep()
 
-    public init(model: GRU4RecModel, data: SessionData) throws {
+    /// `parallelism`: the threads of every training step (``TrainingStep/parallelism``).
+    public init(model: GRU4RecModel, data: SessionData, parallelism: Parallelism) throws {
         guard data.transitionCount > 0 else { throw TrainingError.noTransitions }
         self.model = model
         self.data = data
         let hp = model.hyperparameters
-        step = TrainingStep(model: model)
+        step = TrainingStep(model: model, parallelism: parallelism)
         sampler = NegativeSampler(support: model.itemSupport, alpha: hp.sampleAlpha, nSample: hp.nSample,
                                   storeSize: hp.sampleStore, seed: hp.seed)
         negatives = [Int32](repeating: 0, count: max(hp.nSample, 1))

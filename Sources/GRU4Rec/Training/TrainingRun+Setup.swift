@@ -32,7 +32,7 @@ extension TrainingRun {
     ///   the architecture, `InputError` for data or vectors that do not fit,
     ///   ``HyperparameterError`` and `ResourceError` as the model's checks find them.
     public convenience init(_ start: Start, input: TrainingInput, paths: TrainingPaths, policy: TrainingPolicy,
-                            initialVectors: String? = nil,
+                            parallelism: Parallelism, initialVectors: String? = nil,
                             hyperparameters: (Hyperparameters) throws -> Hyperparameters = { $0 }) throws {
         let model: GRU4RecModel, data: SessionData, origin: Origin
         var facts = TrainingFacts(), state = TrainingRunState(), best: ParameterStore? = nil
@@ -52,7 +52,7 @@ extension TrainingRun {
                                  hint: "resume with the same training file the checkpoint was started on")
             }
             data = reloaded
-            trainer = try Self.trainer(model: model, data: data, input: input)
+            trainer = try Self.trainer(model: model, data: data, input: input, parallelism: parallelism)
             (best, state) = try trainer.restoreCheckpoint(from: loaded.file)
             origin = .resumed(completedEpochs: trainer.completedEpochs, midEpoch: trainer.epochInProgress)
         case .continuing(let path):
@@ -71,7 +71,7 @@ extension TrainingRun {
             model.copyKnownRows(from: old.model)
             facts = old.facts
             origin = .continued(from: path, knownItems: old.model.itemCount, newItems: catalog.count - old.model.itemCount)
-            trainer = try Self.trainer(model: model, data: data, input: input)
+            trainer = try Self.trainer(model: model, data: data, input: input, parallelism: parallelism)
         case .fresh:
             let loaded = try input.load(input.train, catalog: nil)
             data = loaded.data
@@ -80,7 +80,7 @@ extension TrainingRun {
             model = GRU4RecModel(hyperparameters: hp, catalog: loaded.catalog, itemSupport: data.itemSupport(itemCount: loaded.catalog.count))
             try model.initialize(.uniform(seed: hp.seed))
             origin = .fresh
-            trainer = try Self.trainer(model: model, data: data, input: input)
+            trainer = try Self.trainer(model: model, data: data, input: input, parallelism: parallelism)
         }
         var found: Int?
         if let initialVectors, start != .resume { found = try model.loadInitialVectors(initialVectors) }
@@ -99,9 +99,9 @@ extension TrainingRun {
 
     /// A trainer for `data`; training data with no session of two events or more is an
     /// error naming the training file.
-    static func trainer(model: GRU4RecModel, data: SessionData, input: TrainingInput) throws -> Trainer {
+    static func trainer(model: GRU4RecModel, data: SessionData, input: TrainingInput, parallelism: Parallelism) throws -> Trainer {
         do {
-            let trainer = try Trainer(model: model, data: data)
+            let trainer = try Trainer(model: model, data: data, parallelism: parallelism)
             trainer.trainingFile = input.train
             return trainer
         } catch TrainingError.noTransitions {

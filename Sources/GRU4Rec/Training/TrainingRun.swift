@@ -95,7 +95,7 @@ public final class TrainingRun {
         var options = EvaluationOptions()
         options.cutoffs = [policy.cutoff]
         options.listMetrics = false
-        let r = Evaluator(model: model).evaluate(validation, options: options)
+        let r = Evaluator(model: model, parallelism: trainer.step.parallelism).evaluate(validation, options: options)
         return ["recall@\(policy.cutoff)": r.recall[policy.cutoff] ?? 0, policy.scoreKey: r.mrr[policy.cutoff] ?? 0]
     }
 

@@ -14,8 +14,8 @@ import Foundation
 ///
 /// The parameters are resolved once at init (``ParameterTensors``), the activations live
 /// in one arena (``TrainingActivations``). Every kernel splits its work in two parts the
-/// same way with one thread or two (``Parallel``), so results do not depend on the thread
-/// count. Scores are computed over the DISTINCT items of y = targets ++ negatives
+/// same way with one thread or two (over ``parallelism``, given by the trainer), so results
+/// do not depend on the thread count. Scores are computed over the DISTINCT items of y = targets ++ negatives
 /// (Kernels/OutputLayer.swift).
 public final class TrainingStep {
     public let model: GRU4RecModel
@@ -24,6 +24,8 @@ public final class TrainingStep {
     let maxRows: Int
     let nSample: Int
     public let optimizer: Optimizer
+    /// The threads every kernel of the step splits its work over (given at init).
+    public let parallelism: Parallelism
     /// Dense gradients (only the dense tensors; the item tables' row gradients are in `act`).
     let grads: ParameterStore
     /// Views of the parameters and of `grads`, resolved once.
@@ -56,8 +58,9 @@ public final class TrainingStep {
     /// Normalised loss of the last step.
     public private(set) var lastLoss: Double = 0
 
-    public init(model: GRU4RecModel, seed: UInt64? = nil) {
+    public init(model: GRU4RecModel, parallelism: Parallelism, seed: UInt64? = nil) {
         self.model = model
+        self.parallelism = parallelism
         hp = model.hyperparameters
         layers = hp.layers
         maxRows = hp.batchSize
@@ -155,17 +158,17 @@ public final class TrainingStep {
         let useShift = hp.loss.usesLogq && hp.logq > 0
         let logq = hp.logq, m = hp.batchSize  // the configured batch size splits the columns (GRU4Rec.md, Loss normalisation)
         let gradsBase = grads.base, gradsCount = grads.count
-        Parallel.run { part in
-            let rowsU = Parallel.half(u, part: part)
+        parallelism.run { part in
+            let rowsU = Parallelism.half(u, part: part)
             gatherRows(pWy, n: l, index: wyRows + rowsU.lowerBound, count: rowsU.count, into: act.w + rowsU.lowerBound * l)
-            let rowsUy = Parallel.half(uy, part: part)
+            let rowsUy = Parallelism.half(uy, part: part)
             for k in rowsUy { act.bias[k] = pBy[Int(wyRows[k])] }
             if useShift {
-                for j in Parallel.half(n, part: part) {
+                for j in Parallelism.half(n, part: part) {
                     act.shift[j] = logq * (j < m ? act.lnP0[Int(yP[j])] : act.lnP0Alpha[Int(yP[j])])
                 }
             }
-            let z = Parallel.half(gradsCount, part: part, align: 16)
+            let z = Parallelism.half(gradsCount, part: part, align: 16)
             (gradsBase + z.lowerBound).update(repeating: 0, count: z.count)
             (act.gB + rowsUy.lowerBound).update(repeating: 0, count: rowsUy.count)
             if part == 0 {
@@ -188,7 +191,7 @@ public final class TrainingStep {
             let h = layers[k], hIn = hidden[k].pointer, hOut = hiddenNext[k].pointer
             if let cell = params.cells[k] {
                 let input = k == 0 ? act.x0 : hiddenNext[k - 1].pointer
-                gruCellForward(rows: b, input: model.inputSize(ofLayer: k), hidden: h, u: input, h: hIn, w: cell,
+                gruCellForward(parallelism: parallelism, rows: b, input: model.inputSize(ofLayer: k), hidden: h, u: input, h: hIn, w: cell,
                                cache: act.cellCache(k), hOut: hOut, dropout: dropout(k))
             } else if let cell = params.embeddingCell {
                 gruEmbeddingForward(rows: b, hidden: h, items: inputIDs, table: table, h: hIn, w: cell,
@@ -199,16 +202,16 @@ public final class TrainingStep {
         lap(\.gruForward)
 
         // Scores over the distinct output items, then the loss.
-        outputScoresForward(rows: b, columns: uy, width: l, hTop: hTop, w: act.w, bias: act.bias, scores: act.ru)
+        outputScoresForward(parallelism: parallelism, rows: b, columns: uy, width: l, hTop: hTop, w: act.w, bias: act.bias, scores: act.ru)
         lap(\.scores)
         let settings = LossSettings(kind: hp.loss, activation: hp.finalActivation, bpreg: hp.bpreg, normalizer: Float(hp.batchSize))
-        lastLoss = outputLoss(settings, rows: b, columns: n, distinct: uy, columnSlot: act.columnSlot, scores: act.ru,
+        lastLoss = outputLoss(settings, parallelism: parallelism, rows: b, columns: n, distinct: uy, columnSlot: act.columnSlot, scores: act.ru,
                               shift: useShift ? UnsafePointer(act.shift) : nil, r: act.scores, dR: act.dScores,
                               dRu: act.dRu, rowLoss: act.rowLoss, scratch: act.lossScratch)
         lap(\.loss)
 
         // Backward, in exact reverse.
-        outputScoresBackward(rows: b, columns: uy, width: l, hTop: hTop, w: act.w, dRu: act.dRu, gW: act.gW, gB: act.gB,
+        outputScoresBackward(parallelism: parallelism, rows: b, columns: uy, width: l, hTop: hTop, w: act.w, dRu: act.dRu, gW: act.gW, gB: act.gB,
                              dTop: act.dOut[top], dTopPartial: act.dTopPartial)
         lap(\.scoreBackward)
         for k in stride(from: top, through: 0, by: -1) {
@@ -217,7 +220,7 @@ public final class TrainingStep {
             if let cell = params.cells[k], let cellGrad = gradients.cells[k] {
                 let ik = model.inputSize(ofLayer: k)
                 let input = k == 0 ? act.x0 : hiddenNext[k - 1].pointer
-                gruCellBackward(rows: b, input: ik, hidden: h, u: input, h: hIn, w: cell, grad: cellGrad, cache: act.cellCache(k),
+                gruCellBackward(parallelism: parallelism, rows: b, input: ik, hidden: h, u: input, h: hIn, w: cell, grad: cellGrad, cache: act.cellCache(k),
                                 dOut: act.dOut[k], dOutAddend: addend, dropout: dropout(k),
                                 dU: k == 0 ? act.dX0 : act.dOut[k - 1], dH: nil, scratchA: act.preA[k], scratchC: act.preC[k])
             } else if let cell = params.embeddingCell, let cellGrad = gradients.embeddingCell {
@@ -251,14 +254,15 @@ public final class TrainingStep {
                 sparse.append((spec, SparseRowGradient(rows: inputSlots.rowsPointer, count: inputSlots.count, values: act.gInput)))
             }
             if hp.gradClip > 0 {
-                if let addInputRows { Parallel.run(addInputRows) }
+                if let addInputRows { parallelism.run(addInputRows) }
                 optimizer.clip(maxNorm: hp.gradClip, dense: grads, sparse: sparse)
-                optimizer.step(parameters: model.parameters, dense: grads, sparse: sparse)
+                optimizer.step(parameters: model.parameters, dense: grads, sparse: sparse, parallelism: parallelism)
             } else {
-                optimizer.step(parameters: model.parameters, dense: grads, sparse: sparse, beforeEachPart: addInputRows)
+                optimizer.step(parameters: model.parameters, dense: grads, sparse: sparse, parallelism: parallelism,
+                               beforeEachPart: addInputRows)
             }
         } else if let addInputRows {
-            Parallel.run(addInputRows)
+            parallelism.run(addInputRows)
         }
         lap(\.optimizer)
         // The produced state becomes the current state.

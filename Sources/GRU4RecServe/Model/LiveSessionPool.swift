@@ -19,8 +19,9 @@ final class LiveSessionPool: @unchecked Sendable {
     }
 
     /// Runs `body` with a live session of its own (in an unknown state: reset or restore it).
+    /// Sessions are serial: a request runs on its own thread, and requests in parallel use the cores.
     func withSession<T>(_ body: (LiveSession) throws -> T) rethrows -> T {
-        let session = lock.withLock { idle.popLast() } ?? LiveSession(model: model)
+        let session = lock.withLock { idle.popLast() } ?? LiveSession(model: model, parallelism: .serial)
         defer { lock.withLock { if idle.count < keep { idle.append(session) } } }
         return try body(session)
     }

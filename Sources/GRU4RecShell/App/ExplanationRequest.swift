@@ -9,6 +9,8 @@ public struct ExplanationRequest: Equatable, @unchecked Sendable {
     public var model: GRU4RecModel
     public var session: [Int]
     public var item: Int
+    /// The shell's threads (a split that finds them busy with a click runs on one).
+    public var parallelism: Parallelism
 
     public static func == (a: ExplanationRequest, b: ExplanationRequest) -> Bool {
         a.id == b.id && a.model === b.model && a.session == b.session && a.item == b.item
@@ -16,7 +18,7 @@ public struct ExplanationRequest: Equatable, @unchecked Sendable {
 
     /// The score split and leave-one-click-out influence (`SuggestionExplanation`).
     public func compute() -> SuggestionExplanation {
-        SuggestionExplanation(model: model, session: session, item: item)
+        SuggestionExplanation(model: model, session: session, item: item, parallelism: parallelism)
     }
 }
 

@@ -9,7 +9,9 @@ import GRU4Rec
 /// weights at a million items) to the terminal loop, which runs it off the UI
 /// thread, in click order; scripted mode and `ShellDriver` run it in place.
 /// It is the same computation as the in-place click's (`LiveSession.scores`,
-/// `SessionTrace.logSumExp`), from the session's saved state.
+/// `SessionTrace.logSumExp`), from the session's saved state, on one thread
+/// (`Parallelism.serial`): it runs beside the UI thread, whose clicks keep the
+/// shell's two-thread pool, and the scores are bit-identical whatever the split.
 public struct ScoringRequest: Equatable, @unchecked Sendable {
     /// The trace generation (`SessionTrace.generation`) the pass belongs to.
     public var generation: Int
@@ -25,7 +27,7 @@ public struct ScoringRequest: Equatable, @unchecked Sendable {
 
     /// Every item's score after the session and their log-sum-exp.
     public func compute() -> ScoredClicks {
-        let live = LiveSession(model: model)
+        let live = LiveSession(model: model, parallelism: .serial)
         live.restore(state)
         let scores = live.scores()
         return ScoredClicks(generation: generation, clicks: clicks, scores: scores, logSumExp: SessionTrace.logSumExp(scores))

@@ -178,8 +178,8 @@ struct SessionEngine {
 
     private var box: Box
 
-    init(model: GRU4RecModel) {
-        box = Box(LiveSession(model: model))
+    init(model: GRU4RecModel, parallelism: Parallelism) {
+        box = Box(LiveSession(model: model, parallelism: parallelism))
     }
 
     var model: GRU4RecModel { box.live.model }
@@ -189,7 +189,7 @@ struct SessionEngine {
     /// The live session, owned by this value alone.
     private mutating func unique() -> LiveSession {
         if !isKnownUniquelyReferenced(&box) {
-            let fresh = LiveSession(model: box.live.model, scorer: box.live.scorer)
+            let fresh = LiveSession(model: box.live.model, parallelism: box.live.parallelism, scorer: box.live.scorer)
             fresh.restore(box.live.state)
             box = Box(fresh)
         }
@@ -228,7 +228,7 @@ struct SessionEngine {
         if isKnownUniquelyReferenced(&box) {
             box.live.reset()
         } else {
-            let fresh = LiveSession(model: box.live.model, scorer: box.live.scorer)
+            let fresh = LiveSession(model: box.live.model, parallelism: box.live.parallelism, scorer: box.live.scorer)
             box = Box(fresh)
         }
         trace = SessionTrace(after: trace)

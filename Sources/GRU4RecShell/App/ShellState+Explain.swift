@@ -57,7 +57,7 @@ extension ShellState {
     /// neighbours, and names the most influential click in the message line.
     mutating func explain(_ item: Int) {
         guard let model = loaded?.model, let d = directory else { return }
-        let explanation = SuggestionExplanation(model: model, session: trace.items, item: item)
+        let explanation = SuggestionExplanation(model: model, session: trace.items, item: item, parallelism: parallelism)
         explainState.item = item
         explainState.session = trace.items
         explainState.explanation = explanation
@@ -98,7 +98,8 @@ extension ShellState {
         if let pending = explainState.pending, pending.session == session, pending.item == item { return [] }
         explainState.requestSerial += 1
         explainState.pending = (explainState.requestSerial, session, item)
-        return [.explain(ExplanationRequest(id: explainState.requestSerial, model: model, session: session, item: item))]
+        return [.explain(ExplanationRequest(id: explainState.requestSerial, model: model, session: session, item: item,
+                                              parallelism: parallelism))]
     }
 
     /// The answer to an `.explain` effect; a late answer to an older request is ignored.

@@ -9,7 +9,7 @@ extension ShellState {
     /// every step's suggestions use the current top-k and exclude settings.
     func sessionReport() -> [String: Any] {
         guard let loaded, let directory else { return [:] }
-        let live = LiveSession(model: loaded.model)
+        let live = LiveSession(model: loaded.model, parallelism: parallelism)
         var trace = SessionTrace()
         var steps: [[String: Any]] = []
         for item in self.trace.items {

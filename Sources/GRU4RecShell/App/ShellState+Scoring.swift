@@ -59,7 +59,7 @@ extension ShellState {
         var effects: [ShellEffect] = []
         if defersScoring, let model = loaded?.model, screeningRequested !== model {
             screeningRequested = model
-            effects.append(.buildScreening(ScreeningRequest(model: model)))
+            effects.append(.buildScreening(ScreeningRequest(model: model, parallelism: parallelism)))
         }
         effects += scoringRequests.map { .score($0) }
         scoringRequests = []

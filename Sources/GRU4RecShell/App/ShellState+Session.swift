@@ -8,7 +8,7 @@ extension ShellState {
     mutating func install(_ model: LoadedModel) {
         loaded = model
         directory = ItemDirectory(model)
-        engine = SessionEngine(model: model.model)
+        engine = SessionEngine(model: model.model, parallelism: parallelism)
         trace = SessionTrace(after: trace)
         scoringRequests = []
         redoSessions = []
@@ -21,7 +21,7 @@ extension ShellState {
         clearExplanation()
         batch = BatchState(lastID: batch.lastID)
         // The compared model, matched to the new catalog (dropped when they share no item).
-        compared = compared.flatMap { try? ComparedModel($0.loaded, against: model.model.catalog) }
+        compared = compared.flatMap { try? ComparedModel($0.loaded, against: model.model.catalog, parallelism: parallelism) }
         // A new catalog: the cursor starts at its top (the old selection's index means another item).
         catalogList = ScrollList(count: 0, visibleRows: catalogList.visibleRows)
         refreshCatalog()

@@ -16,7 +16,7 @@ extension ShellState {
     mutating func replayShowcase() -> [ShellEffect] {
         guard let model = loaded?.model, let data = sessions, data.sessionCount > 0, let d = directory else { return [] }
         let rule = showcaseRule
-        let outcome = ShowcaseSession.choose(model: model, sessions: data, rule: rule)
+        let outcome = ShowcaseSession.choose(model: model, sessions: data, rule: rule, parallelism: parallelism)
         let index = outcome.chosen?.session ?? 0
         let clicks = outcome.chosen?.shownClicks ?? min(ShellStart.defaultPreload, data.sessionLength(index))
         var effects = openReplay(index)

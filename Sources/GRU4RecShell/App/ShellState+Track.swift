@@ -70,7 +70,8 @@ extension ShellState {
 
     private mutating func recomputeTracking() {
         guard let model = loaded?.model else { return }
-        explainState.trackedRanks = RankTrajectory.ranks(model: model, session: trace.items, items: explainState.tracked)
+        explainState.trackedRanks = RankTrajectory.ranks(model: model, session: trace.items, items: explainState.tracked,
+                                                                 parallelism: parallelism)
         explainState.trackedSession = trace.items
     }
 }

@@ -182,6 +182,8 @@ public struct ShellState {
     public internal(set) var colorMode: ColorMode
 
     // MARK: Model and session
+    /// The threads of the live sessions, explanations and evaluations (given at init).
+    public let parallelism: Parallelism
     /// The model shown, if one is loaded.
     public internal(set) var loaded: LoadedModel?
     var directory: ItemDirectory?
@@ -283,8 +285,10 @@ public struct ShellState {
     /// - Parameters:
     ///   - seed: seeds `replay random`.
     ///   - showTimings: show update and draw times in the status line (`--debug`).
+    ///   - parallelism: the threads every click, explanation and evaluation splits over.
     public init(width: Int = 120, height: Int = 40, colorMode: ColorMode = .twoFiftySix, seed: UInt64 = 1,
-                showTimings: Bool = false) {
+                showTimings: Bool = false, parallelism: Parallelism) {
+        self.parallelism = parallelism
         self.showTimings = showTimings
         self.width = max(0, width)
         self.height = max(0, height)
@@ -297,9 +301,10 @@ public struct ShellState {
     public init(
         model: LoadedModel, sessions: SessionData? = nil, sessionsPath: String? = nil,
         width: Int = 120, height: Int = 40, colorMode: ColorMode = .twoFiftySix, seed: UInt64 = 1,
-        showTimings: Bool = false
+        showTimings: Bool = false, parallelism: Parallelism
     ) {
-        self.init(width: width, height: height, colorMode: colorMode, seed: seed, showTimings: showTimings)
+        self.init(width: width, height: height, colorMode: colorMode, seed: seed, showTimings: showTimings,
+                  parallelism: parallelism)
         install(model)
         self.sessions = sessions
         self.sessionsPath = sessionsPath ?? (sessions == nil ? nil : "sessions")

@@ -75,8 +75,8 @@ extension Bench {
     /// scores already here, as in the shell. `inPlace` scores every click
     /// in place whatever the catalog's size (the shell before deferral: the
     /// baseline of the same run).
-    func shellClickAndFrame(_ model: GRU4RecModel, inPlace: Bool = false) -> ShellClickCost {
-        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40)
+    func shellClickAndFrame(_ model: GRU4RecModel, inPlace: Bool = false, parallelism: Parallelism) -> ShellClickCost {
+        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40, parallelism: parallelism)
         if inPlace { state.deferredScoringItems = Int.max }
         // The screening copy of a large model is built once, first (the loop builds it off the UI thread).
         _ = Self.performInPlace(Shell.update(&state, .command("reset")), &state)
@@ -112,8 +112,8 @@ extension Bench {
     /// click's screened top-k, the pass having started 0.5 ms before). Its
     /// rank before the click waits for that pass. Each pass is applied
     /// after the click, in order.
-    func shellClickDuringPass(_ model: GRU4RecModel) -> (Double, Double) {
-        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40)
+    func shellClickDuringPass(_ model: GRU4RecModel, parallelism: Parallelism) -> (Double, Double) {
+        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40, parallelism: parallelism)
         _ = Self.performInPlace(Shell.update(&state, .command("reset")), &state)
         var rng = SeededGenerator(seed: 13)
         var updates: [Double] = []
@@ -158,9 +158,9 @@ extension Bench {
     ///   runs off the UI thread (and scripted mode in place). Before the
     ///   explanation became lazy and a background effect, every click in
     ///   every view paid `explainView + background` on the UI thread.
-    func shellClickWhileExplaining(_ model: GRU4RecModel, runs: Int)
+    func shellClickWhileExplaining(_ model: GRU4RecModel, runs: Int, parallelism: Parallelism)
         -> (sessionView: (Double, Double), explainView: (Double, Double), background: (Double, Double)) {
-        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40)
+        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40, parallelism: parallelism)
         var rng = SeededGenerator(seed: 19)
         var inSession: [Double] = [], inExplain: [Double] = [], background: [Double] = []
         /// Runs the background effects in place (as scripted mode does); returns the time they took.

@@ -61,8 +61,8 @@ struct Bench: ParsableCommand {
     }
 
     /// The placement probe used around every repeat with two threads (nil with one thread).
-    var placementProbe: PlacementProbe? {
-        Parallel.threads == 2 ? PlacementProbe(measure: { CPUDistance.measure() }, patience: max(0, nearWait)) : nil
+    func placementProbe(_ parallelism: Parallelism) -> PlacementProbe? {
+        parallelism.threads == 2 ? PlacementProbe(measure: { CPUDistance.measure() }, patience: max(0, nearWait)) : nil
     }
 
     /// Events/s over `steps` mini-batches (or an epoch) of a fresh model, trained by the loop
@@ -75,12 +75,13 @@ struct Bench: ParsableCommand {
     /// `steps` 0, the whole epoch from the run's start. The profile of the last repeat.
     /// When `probed` (and two threads), repeats during which the host had placed the two
     /// CPUs far apart are set aside and run again (``PlacedRepeats``).
-    func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false, probed: Bool = true) throws -> (Stat, StepProfile, PlacedRepeats) {
+    func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false,
+                    probed: Bool = true, parallelism: Parallelism) throws -> (Stat, StepProfile, PlacedRepeats) {
         var lastProfile = StepProfile()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-bench-\(getpid())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let placed = try PlacedRepeats.run(repeats: repeats, probe: probed ? placementProbe : nil) { r in
+        let placed = try PlacedRepeats.run(repeats: repeats, probe: probed ? placementProbe(parallelism) : nil) { r in
             var h = hp
             h.seed = UInt64(r + 1)
             h.nEpochs = 1
@@ -88,7 +89,7 @@ struct Bench: ParsableCommand {
             try model.initialize(.uniform(seed: h.seed))
             var policy = TrainingPolicy()
             policy.logEvery = 20
-            let run = TrainingRun(trainer: try Trainer(model: model, data: data), input: TrainingInput(train: "(bench)"),
+            let run = TrainingRun(trainer: try Trainer(model: model, data: data, parallelism: parallelism), input: TrainingInput(train: "(bench)"),
                                   paths: TrainingPaths(model: folder + "/run-\(r).safetensors"), policy: policy)
             let trainer = run.trainer
             let warmup = steps > 0 ? 20 : 0
@@ -132,15 +133,15 @@ struct Bench: ParsableCommand {
     }
 
     func bench() throws {
-        threading.apply()
-        if let syntheticItems { return try scale(items: syntheticItems) }
+        let parallelism = threading.parallelism()
+        if let syntheticItems { return try scale(items: syntheticItems, parallelism: parallelism) }
         guard let (trainPath, defaultTest) = data.map({ ($0, test) }) ?? defaultData() else {
             throw CommandFailure(message: "no data: give --data FILE (the demo data or ../shared/datasets are not here)")
         }
         var report: [String: Any] = [:]
         var lines: [String] = []
         func say(_ s: String) { lines.append(s); if !json { print(s) } }
-        let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(Parallel.threads) thread(s), \(BLASSettings.library) with \(BLASSettings.threads) thread(s)"
+        let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(parallelism.threads) thread(s), \(BLASSettings.library) with \(BLASSettings.threads) thread(s)"
         report["machine"] = machine
         say("machine: \(machine)")
 
@@ -161,9 +162,9 @@ struct Bench: ParsableCommand {
         var big = xe
         big.batchSize = 256
         big.layers = [480]
-        let gemmRate = BLASBenchmark.sgemmGFLOPS(m: 32, n: 2080, k: 100, clock: nowNanoseconds)
+        let gemmRate = BLASBenchmark.sgemmGFLOPS(m: 32, n: 2080, k: 100, parallelism: parallelism, clock: nowNanoseconds)
         report["sgemm_gflops_32x2080x100"] = gemmRate
-        say(String(format: "sgemm on the XE step's shape (32 x 2080 x 100), columns split over %d thread(s): %.1f GFLOP/s", Parallel.threads, gemmRate))
+        say(String(format: "sgemm on the XE step's shape (32 x 2080 x 100), columns split over %d thread(s): %.1f GFLOP/s", parallelism.threads, gemmRate))
         if let distance = CPUDistance.measure() {
             report["cpu_round_trip_ns"] = distance.roundTripNanoseconds
             say(String(format: "the two CPUs: a cache line's round trip between them takes %.0f ns (%@; above %.0f ns the host has placed them far apart, and two-thread training slows down)",
@@ -174,9 +175,10 @@ struct Bench: ParsableCommand {
         var training: [[String: Any]] = []
         var xeProfile = StepProfile()
         for (name, hp) in [("XE  layers 100, batch 32, n_sample 2048", xe), ("BPR layers 224, batch 80, n_sample 2048", bpr), ("XE  layers 480, batch 256, n_sample 2048", big)] {
-            let handOffBefore = Parallel.handOff
-            let (s, profile, placed) = try throughput(hp, train, catalog, repeats: repeats, steps: steps, profile: true)
-            let handOff = Parallel.handOff - handOffBefore
+            let handOffBefore = parallelism.handOff
+            let (s, profile, placed) = try throughput(hp, train, catalog, repeats: repeats, steps: steps, profile: true,
+                                                      parallelism: parallelism)
+            let handOff = parallelism.handOff - handOffBefore
             if hp == xe { xeProfile = profile }
             let flops = Self.stepFLOPs(hp, inputSize: hp.layers.last ?? 100) * s.median / Double(hp.batchSize) / 1e9
             let columns = Double(profile.distinctColumns) / Double(max(profile.steps, 1))
@@ -191,7 +193,7 @@ struct Bench: ParsableCommand {
                        100 * executed / gemmRate))
             // Whether the second thread did its share (a run whose worker sat on a busy
             // core shows here as part 1 taken back by the caller).
-            if Parallel.threads == 2 {
+            if parallelism.threads == 2 {
                 say(String(format: "      hand-off: part 1 on the worker in %.1f%% of %llu splits (taken back by the caller %llu times; worker woken from sleep %llu times)",
                            100 * handOff.workerShare, handOff.published, handOff.onCaller, handOff.wakeups))
             }
@@ -220,8 +222,8 @@ struct Bench: ParsableCommand {
             options.cutoffs = [20]
             options.listMetrics = false
             options.batchSize = EvaluationOptions.automaticBatchSize(items: catalog.count)
-            let placed = PlacedRepeats.run(repeats: repeats, probe: placementProbe) { _ in
-                let r = Evaluator(model: model).evaluate(testData, options: options)
+            let placed = PlacedRepeats.run(repeats: repeats, probe: placementProbe(parallelism)) { _ in
+                let r = Evaluator(model: model, parallelism: parallelism).evaluate(testData, options: options)
                 return Double(r.events) / r.seconds
             }
             let s = Self.stat(placed.reported)
@@ -231,32 +233,35 @@ struct Bench: ParsableCommand {
                        testData.transitionCount, Double(testData.transitionCount) / s.median))
             if let line = placed.summary { say("      " + line) }
         }
-        let liveDemo = liveLatency(model, clicks: 2000)
+        let liveDemo = liveLatency(model, clicks: 2000, parallelism: parallelism)
         let synthetic = try syntheticModel(items: 100_000, hidden: 100)
-        let live100k = liveLatency(synthetic, clicks: 2000)
+        let live100k = liveLatency(synthetic, clicks: 2000, parallelism: parallelism)
         report["live_step_ms"] = ["items_\(catalog.count)": ["p50": liveDemo.0, "p99": liveDemo.1], "items_100000": ["p50": live100k.0, "p99": live100k.1]]
         say(String(format: "live click (GRU step + all scores + top-10): %d items p50 %.3f ms p99 %.3f ms; 100,000 items p50 %.3f ms p99 %.3f ms",
                    catalog.count, liveDemo.0, liveDemo.1, live100k.0, live100k.1))
 
         // Explaining a suggestion after a 20-click session: score split, leave-one-click-out.
-        let explainDemo = explainLatency(model, runs: 200), explain100k = explainLatency(synthetic, runs: 30)
+        let explainDemo = explainLatency(model, runs: 200, parallelism: parallelism),
+            explain100k = explainLatency(synthetic, runs: 30, parallelism: parallelism)
         report["explain_ms"] = ["items_\(catalog.count)": ["p50": explainDemo.0, "p99": explainDemo.1],
                                 "items_100000": ["p50": explain100k.0, "p99": explain100k.1]]
         say(String(format: "explain a suggestion after 20 clicks (score split + leave-one-click-out): %d items p50 %.3f ms p99 %.3f ms; 100,000 items p50 %.3f ms p99 %.3f ms",
                    catalog.count, explainDemo.0, explainDemo.1, explain100k.0, explain100k.1))
         // The shell's `explain` end to end (explanation, neighbours by Wy and E, message) after 20 clicks.
-        let shellDemo = shellExplainLatency(model, runs: 100), shell100k = shellExplainLatency(synthetic, runs: 10)
+        let shellDemo = shellExplainLatency(model, runs: 100, parallelism: parallelism),
+            shell100k = shellExplainLatency(synthetic, runs: 10, parallelism: parallelism)
         report["shell_explain_ms"] = ["items_\(catalog.count)": ["first": shellDemo.0, "p50": shellDemo.1, "p99": shellDemo.2],
                                       "items_100000": ["first": shell100k.0, "p50": shell100k.1, "p99": shell100k.2]]
         say(String(format: "shell explain command after 20 clicks (+ neighbours): %d items first %.3f ms p50 %.3f ms p99 %.3f ms; 100,000 items first %.3f ms p50 %.3f ms p99 %.3f ms",
                    catalog.count, shellDemo.0, shellDemo.1, shellDemo.2, shell100k.0, shell100k.1, shell100k.2))
 
         // A click in the shell (update: GRU step, scores, top-k, bookkeeping) and one frame, off-screen.
-        let frame = shellClickAndFrame(model)
+        let frame = shellClickAndFrame(model, parallelism: parallelism)
         report["shell_ms"] = frame.report
         say(frame.line(items: catalog.count))
         // A click while an item is explained and one tracked: the Explain view open, and the Session view open.
-        let clickDemo = shellClickWhileExplaining(model, runs: 60), click100k = shellClickWhileExplaining(synthetic, runs: 10)
+        let clickDemo = shellClickWhileExplaining(model, runs: 60, parallelism: parallelism),
+            click100k = shellClickWhileExplaining(synthetic, runs: 10, parallelism: parallelism)
         report["shell_click_explained_ms"] = ["items_\(catalog.count)": Self.shellClickReport(clickDemo), "items_100000": Self.shellClickReport(click100k)]
         say(Self.shellClickLine(items: catalog.count, clickDemo))
         say(Self.shellClickLine(items: 100_000, click100k))
@@ -277,7 +282,7 @@ struct Bench: ParsableCommand {
             say("scaling (XE, events/s, \(max(steps / 2, 100)) mini-batches, 1 run each):")
             var scaling: [[String: Any]] = []
             func row(_ label: String, _ hp: Hyperparameters, _ d: SessionData, _ c: ItemCatalog) throws {
-                let (s, _, _) = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100), probed: false)
+                let (s, _, _) = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100), probed: false, parallelism: parallelism)
                 scaling.append(["setting": label, "events_per_s": s.median])
                 say(String(format: "  %@ %9.0f", label.padding(toLength: 34, withPad: " ", startingAt: 0) as NSString, s.median))
             }
@@ -301,8 +306,8 @@ struct Bench: ParsableCommand {
 
     /// A live click's latency (p50, p99 in ms): one GRU step and the top-10, from all scores
     /// or, with a `scorer`, screened (``ScreenedScorer``: the same list).
-    func liveLatency(_ model: GRU4RecModel, clicks: Int, scorer: ScreenedScorer? = nil) -> (Double, Double) {
-        let live = LiveSession(model: model, scorer: scorer)
+    func liveLatency(_ model: GRU4RecModel, clicks: Int, scorer: ScreenedScorer? = nil, parallelism: Parallelism) -> (Double, Double) {
+        let live = LiveSession(model: model, parallelism: parallelism, scorer: scorer)
         var times: [Double] = []
         var rng = SeededGenerator(seed: 9)
         for k in 0..<clicks {
@@ -321,16 +326,16 @@ struct Bench: ParsableCommand {
     /// XE settings: training events/s and peak memory against the model's parameters and
     /// optimizer state, evaluation events/s, model load, shell start, a click, a catalog
     /// filter keystroke and explaining a suggestion.
-    func scale(items: Int) throws {
+    func scale(items: Int, parallelism: Parallelism) throws {
         guard (100...50_000_000).contains(items) else { throw ValidationError("--synthetic-items takes 100 to 50,000,000, got \(items)") }
-        if loadOnly { return try scaleLoad(items: items) }
+        if loadOnly { return try scaleLoad(items: items, parallelism: parallelism) }
         var report: [String: Any] = ["items": items]
         func say(_ s: String) { if !json { print(s) } }
         // The machine is shared: its load average beside the figures.
         let load = { ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ") }
         report["load_average_start"] = load()
         say("load average (1, 5, 15 min): \(load())")
-        let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(Parallel.threads) thread(s), \(BLASSettings.library) with \(BLASSettings.threads) thread(s)"
+        let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(parallelism.threads) thread(s), \(BLASSettings.library) with \(BLASSettings.threads) thread(s)"
         report["machine"] = machine
         say("machine: \(machine)")
         var xe = Hyperparameters()
@@ -344,7 +349,7 @@ struct Bench: ParsableCommand {
                    Double(nowNanoseconds() - t0) / 1e9))
 
         let (rate, _, _) = interactiveOnly ? (Stat(median: 0, min: 0, max: 0), StepProfile(), PlacedRepeats())
-            : try throughput(xe, train, synthetic.catalog, repeats: repeats, steps: steps)
+            : try throughput(xe, train, synthetic.catalog, repeats: repeats, steps: steps, parallelism: parallelism)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakMB = Double(usage.ru_maxrss) / 1024
@@ -367,7 +372,7 @@ struct Bench: ParsableCommand {
         options.listMetrics = false
         options.batchSize = EvaluationOptions.automaticBatchSize(items: items)
         if !interactiveOnly {
-            let evaluation = Evaluator(model: model).evaluate(test, options: options)
+            let evaluation = Evaluator(model: model, parallelism: parallelism).evaluate(test, options: options)
             report["evaluation_events_per_s"] = Double(evaluation.events) / evaluation.seconds
             say(String(format: "evaluation (all %d items ranked): %.0f events/s over %d events", items, Double(evaluation.events) / evaluation.seconds, evaluation.events))
         }
@@ -375,7 +380,7 @@ struct Bench: ParsableCommand {
         let path = saveModel ?? NSTemporaryDirectory() + "gru4rec-scale-\(getpid()).safetensors"
         defer { if saveModel == nil { try? FileManager.default.removeItem(atPath: path) } }
         try model.save(to: path)
-        let (reloaded, opening) = try Self.timeOpening(path)
+        let (reloaded, opening) = try Self.timeOpening(path, parallelism: parallelism)
         report["model_load_ms"] = opening.loadMs
         report["model_mapped"] = reloaded.parameters.isMapped
         report["shell_start_ms"] = opening.startMs
@@ -385,19 +390,20 @@ struct Bench: ParsableCommand {
 
         // The floor of a click: reading the output weights (both cores, a streaming read).
         let wyBytes = Double(reloaded.itemCount * reloaded.outputSize * 4)
-        let readMs = streamReadMs(reloaded.parameters["Wy.weight"], count: reloaded.itemCount * reloaded.outputSize)
+        let readMs = streamReadMs(reloaded.parameters["Wy.weight"], count: reloaded.itemCount * reloaded.outputSize,
+                                  parallelism: parallelism)
         report["stream_read_wy_ms"] = readMs
         report["memory_bandwidth_gb_per_s"] = wyBytes / readMs / 1e6
         say(String(format: "memory bandwidth: a streaming read of Wy (%.0f MB, 2 threads) takes %.2f ms (median of 9): %.1f GB/s; the 4-bit copy is an eighth of it",
                    wyBytes / 1e6, readMs, wyBytes / readMs / 1e6))
         let clicks = items >= 1_000_000 ? 300 : 2000
-        let liveAll = liveLatency(reloaded, clicks: clicks)
+        let liveAll = liveLatency(reloaded, clicks: clicks, parallelism: parallelism)
         t0 = nowNanoseconds()
-        let scorer = ScreenedScorer(model: reloaded)
+        let scorer = ScreenedScorer(model: reloaded, parallelism: parallelism)
         let screenBuildMs = Double(nowNanoseconds() - t0) / 1e6
-        let live = liveLatency(reloaded, clicks: clicks, scorer: scorer)
-        let click = shellClickAndFrame(reloaded)
-        let clickInPlace = items >= ShellState.defaultDeferredScoringItems ? shellClickAndFrame(reloaded, inPlace: true) : nil
+        let live = liveLatency(reloaded, clicks: clicks, scorer: scorer, parallelism: parallelism)
+        let click = shellClickAndFrame(reloaded, parallelism: parallelism)
+        let clickInPlace = items >= ShellState.defaultDeferredScoringItems ? shellClickAndFrame(reloaded, inPlace: true, parallelism: parallelism) : nil
         report["live_click_ms"] = ["p50": live.0, "p99": live.1]
         report["live_click_all_scores_ms"] = ["p50": liveAll.0, "p99": liveAll.1]
         report["screening_build_ms"] = screenBuildMs
@@ -409,7 +415,7 @@ struct Bench: ParsableCommand {
         say(String(format: "live click (GRU step + all scores + top-10): p50 %.2f ms p99 %.2f ms", liveAll.0, liveAll.1))
         say(click.line(items: items))
         if items >= ShellState.defaultDeferredScoringItems {
-            let during = shellClickDuringPass(reloaded)
+            let during = shellClickDuringPass(reloaded, parallelism: parallelism)
             report["shell_click_during_pass_ms"] = ["p50": during.0, "p99": during.1]
             say(String(format: "  a click while the previous click's full pass still runs (sharing the cores with it): update p50 %.2f ms p99 %.2f ms", during.0, during.1))
         }
@@ -433,10 +439,10 @@ struct Bench: ParsableCommand {
         report["filter_keystroke_ms"] = ["p50": keyP50, "p99": keyP99]
         say(String(format: "catalog filter keystroke: p50 %.2f ms p99 %.2f ms", keyP50, keyP99))
 
-        let explain = explainLatency(reloaded, runs: items >= 1_000_000 ? 10 : 30)
+        let explain = explainLatency(reloaded, runs: items >= 1_000_000 ? 10 : 30, parallelism: parallelism)
         report["explain_ms"] = ["p50": explain.0, "p99": explain.1]
         say(String(format: "explain a suggestion after 20 clicks: p50 %.2f ms p99 %.2f ms", explain.0, explain.1))
-        let clickExplained = shellClickWhileExplaining(reloaded, runs: items >= 1_000_000 ? 5 : 10)
+        let clickExplained = shellClickWhileExplaining(reloaded, runs: items >= 1_000_000 ? 5 : 10, parallelism: parallelism)
         report["shell_click_explained_ms"] = Self.shellClickReport(clickExplained)
         say(Self.shellClickLine(items: items, clickExplained))
         report["load_average_end"] = load()
@@ -448,7 +454,7 @@ struct Bench: ParsableCommand {
 
     /// Median time (ms) of reading `count` floats once, in two halves on both threads
     /// (a sum, so nothing is skipped): the memory bandwidth a full scoring pass gets.
-    func streamReadMs(_ p: UnsafePointer<Float>, count: Int) -> Double {
+    func streamReadMs(_ p: UnsafePointer<Float>, count: Int, parallelism: Parallelism) -> Double {
         var times: [Double] = []
         var sink: Float = 0
         for _ in 0..<9 {
@@ -456,8 +462,8 @@ struct Bench: ParsableCommand {
             let t = nowNanoseconds()
             sums.withUnsafeMutableBufferPointer { out in
                 guard let o = out.baseAddress else { return }
-                Parallel.run { part in
-                    let r = Parallel.half(count, part: part, align: 16)
+                parallelism.run { part in
+                    let r = Parallelism.half(count, part: part, align: 16)
                     o[part] = g4r_stream_sum(p + r.lowerBound, r.count)
                 }
             }
@@ -471,12 +477,12 @@ struct Bench: ParsableCommand {
 
     /// Loads the model at `path` and opens the shell's state on it with its first 120x40
     /// frame, timed (ms).
-    static func timeOpening(_ path: String) throws -> (GRU4RecModel, (loadMs: Double, startMs: Double, state: ShellState)) {
+    static func timeOpening(_ path: String, parallelism: Parallelism) throws -> (GRU4RecModel, (loadMs: Double, startMs: Double, state: ShellState)) {
         var t0 = nowNanoseconds()
         let model = try GRU4RecModel.load(from: path).model
         let loadMs = Double(nowNanoseconds() - t0) / 1e6
         t0 = nowNanoseconds()
-        let state = ShellState(model: LoadedModel(model: model, path: path), width: 120, height: 40)
+        let state = ShellState(model: LoadedModel(model: model, path: path), width: 120, height: 40, parallelism: parallelism)
         _ = Shell.render(state, width: 120, height: 40)
         return (model, (loadMs, Double(nowNanoseconds() - t0) / 1e6, state))
     }
@@ -484,7 +490,7 @@ struct Bench: ParsableCommand {
     /// `--load-only`: a synthetic model of `items` items (XE settings, support from seeded
     /// synthetic sessions, uniform initialisation), saved, then loaded and opened in the
     /// shell's state `repeats` times (median, min, max).
-    func scaleLoad(items: Int) throws {
+    func scaleLoad(items: Int, parallelism: Parallelism) throws {
         var xe = Hyperparameters()
         try xe.apply(parameterString: "loss=cross-entropy,constrained_embedding=true,layers=100")
         let synthetic = SyntheticCatalog(items: items, seed: 1)
@@ -497,7 +503,7 @@ struct Bench: ParsableCommand {
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         var loads: [Double] = [], starts: [Double] = [], mapped = false
         for _ in 0..<max(1, repeats) {
-            let (reloaded, opening) = try Self.timeOpening(path)
+            let (reloaded, opening) = try Self.timeOpening(path, parallelism: parallelism)
             loads.append(opening.loadMs)
             starts.append(opening.startMs)
             mapped = reloaded.parameters.isMapped
@@ -516,16 +522,16 @@ struct Bench: ParsableCommand {
     }
 
     /// Latency of explaining the top suggestion after a random 20-click session (p50, p99 in ms).
-    func explainLatency(_ model: GRU4RecModel, runs: Int) -> (Double, Double) {
+    func explainLatency(_ model: GRU4RecModel, runs: Int, parallelism: Parallelism) -> (Double, Double) {
         var rng = SeededGenerator(seed: 13)
-        let live = LiveSession(model: model)
+        let live = LiveSession(model: model, parallelism: parallelism)
         var times: [Double] = []
         for _ in 0..<runs {
             let session = (0..<20).map { _ in rng.nextInt(below: model.itemCount) }
             _ = live.replay(session)
             let top = live.topK(1)[0].item
             let t = nowNanoseconds()
-            _ = SuggestionExplanation(model: model, session: session, item: top)
+            _ = SuggestionExplanation(model: model, session: session, item: top, parallelism: parallelism)
             times.append(Double(nowNanoseconds() - t) / 1e6)
         }
         times.sort()
@@ -534,8 +540,8 @@ struct Bench: ParsableCommand {
 
     /// Latency of the shell's `explain 1` after a random 20-click session: the first (which
     /// computes the item-vector norms once per model), then p50 and p99 over the rest (ms).
-    func shellExplainLatency(_ model: GRU4RecModel, runs: Int) -> (Double, Double, Double) {
-        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40)
+    func shellExplainLatency(_ model: GRU4RecModel, runs: Int, parallelism: Parallelism) -> (Double, Double, Double) {
+        var state = ShellState(model: LoadedModel(model: model, path: "bench"), width: 120, height: 40, parallelism: parallelism)
         var rng = SeededGenerator(seed: 17)
         var times: [Double] = []
         for _ in 0..<runs {

@@ -38,8 +38,10 @@ struct ThreadOptions: ParsableArguments {
         }
     }
 
-    /// Applies the choice (the default stays when none was given).
-    func apply() { if let threads { Parallel.setThreads(threads) } }
+    /// The threads the command passes to the trainer, evaluator or live sessions it makes:
+    /// `--threads`, else two on a machine with two cores or more. Call once per command
+    /// (each value with two threads starts a worker thread of its own).
+    func parallelism() -> Parallelism { threads.map { Parallelism(threads: $0) } ?? .machineDefault() }
 }
 
 /// Every hyperparameter as a typed option, under the reference's names with dashes;

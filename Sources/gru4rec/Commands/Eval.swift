@@ -91,9 +91,9 @@ struct Eval: ParsableCommand {
         var name: String
     }
 
-    func loadModel(_ path: String) throws -> Scorer {
+    func loadModel(_ path: String, parallelism: Parallelism) throws -> Scorer {
         let m = try GRU4RecModel.load(from: path).model
-        return Scorer(scorer: GRU4RecScorer(model: m), catalog: m.catalog, name: (path as NSString).lastPathComponent)
+        return Scorer(scorer: GRU4RecScorer(model: m, parallelism: parallelism), catalog: m.catalog, name: (path as NSString).lastPathComponent)
     }
 
     func loadBaseline(_ baseline: Baseline, train: String) throws -> Scorer {
@@ -117,10 +117,11 @@ struct Eval: ParsableCommand {
 
     /// Runs the evaluator with a progress display on stderr; metrics that only NaN or
     /// infinite scores can give are an error naming the model.
-    func run(_ s: Scorer, _ data: SessionData, _ options: EvaluationOptions, label: String = "evaluating") throws -> EvaluationResult {
+    func run(_ s: Scorer, _ data: SessionData, _ options: EvaluationOptions, parallelism: Parallelism,
+             label: String = "evaluating") throws -> EvaluationResult {
         let progress = ProgressReporter()
         let start = nowNanoseconds()
-        let result = Evaluator(scorer: s.scorer).evaluate(data, options: options) { done, total in
+        let result = Evaluator(scorer: s.scorer, parallelism: parallelism).evaluate(data, options: options) { done, total in
             progress.update(label: label, done: done, total: total, detail: "", elapsed: Double(nowNanoseconds() - start) / 1e9)
         }
         if progress.interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
@@ -129,9 +130,9 @@ struct Eval: ParsableCommand {
     }
 
     func evaluate() throws {
-        threading.apply()
+        let parallelism = threading.parallelism()
         let s: Scorer
-        if let model = models.first { s = try loadModel(model) } else if let baseline, let train { s = try loadBaseline(baseline, train: train) } else { return }
+        if let model = models.first { s = try loadModel(model, parallelism: parallelism) } else if let baseline, let train { s = try loadBaseline(baseline, train: train) } else { return }
         let data = try columns.load(test, catalog: s.catalog).data
         if let ranks {
             // Fail before the evaluation, not after it.
@@ -142,7 +143,7 @@ struct Eval: ParsableCommand {
         }
         let dimensions = try dimensions()
         let options = try options(items: s.catalog.count, records: ranks != nil || !dimensions.isEmpty)
-        let result = try run(s, data, options)
+        let result = try run(s, data, options, parallelism: parallelism)
         let sliceStart = nowNanoseconds()
         var breakdowns: [EvaluationBreakdown] = []
         if let records = result.records {
@@ -167,14 +168,14 @@ struct Eval: ParsableCommand {
     }
 
     func compare() throws {
-        threading.apply()
+        let parallelism = threading.parallelism()
         let a: Scorer, b: Scorer
         if let baseline, let train, let model = models.first {
             a = try loadBaseline(baseline, train: train)
-            b = try loadModel(model)
+            b = try loadModel(model, parallelism: parallelism)
         } else if models.count == 2 {
-            a = try loadModel(models[0])
-            b = try loadModel(models[1])
+            a = try loadModel(models[0], parallelism: parallelism)
+            b = try loadModel(models[1], parallelism: parallelism)
         } else { return }
         let shared: SharedCatalog
         do { shared = try SharedCatalog(a: a.catalog, b: b.catalog) } catch let e as SharedCatalog.NoSharedItems {
@@ -185,8 +186,8 @@ struct Eval: ParsableCommand {
         let dimensions = try dimensions()
         // One batch size for both, so the two passes produce the same events in the same order.
         let options = try options(items: max(a.catalog.count, b.catalog.count), records: true)
-        let resultA = try run(a, pair.a, options, label: "evaluating A")
-        let resultB = try run(b, pair.b, options, label: "evaluating B")
+        let resultA = try run(a, pair.a, options, parallelism: parallelism, label: "evaluating A")
+        let resultB = try run(b, pair.b, options, parallelism: parallelism, label: "evaluating B")
         guard let recordsA = resultA.records, let recordsB = resultB.records else { return }
         let start = nowNanoseconds()
         let comparison = try PairedComparison(a: recordsA, b: recordsB, cutoffs: options.cutoffs, resamples: bootstrap, seed: seed)

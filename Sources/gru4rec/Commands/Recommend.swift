@@ -50,7 +50,7 @@ struct Recommend: ParsableCommand {
         }
         // The same code path as gru4rec-serve (LiveSession.recommend).
         let ids = (session ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let answer = LiveSession(model: m).recommend(session: ids, k: k, excludeSeen: excludeSeen)
+        let answer = LiveSession(model: m, parallelism: .machineDefault()).recommend(session: ids, k: k, excludeSeen: excludeSeen)
         for id in answer.unknown {
             let hint = closestMatch(id, in: m.catalog.ids).map { " (did you mean \($0)?)" } ?? ""
             printError("warning: item '\(clippedForMessage(id))' is not in the model; skipped\(hint)")
@@ -81,7 +81,7 @@ struct Recommend: ParsableCommand {
         if data.droppedUnknownItems > 0 {
             printError("warning: \(data.droppedUnknownItems) events of \(sessionsFile) have items the model does not know; skipped")
         }
-        let live = LiveSession(model: m)
+        let live = LiveSession(model: m, parallelism: .machineDefault())
         var out = json ? "" : "SessionId\tRank\tItemId\tScore\n"
         out.reserveCapacity(data.sessionCount * k * 24)
         for s in 0..<data.sessionCount {

@@ -148,6 +148,8 @@ struct ShellSubcommand: ParsableCommand {
             startup.append("compare " + compare)
         }
         let interactive = script == nil && isTerminal(0) && isTerminal(1)
+        // Clicks, explanations and evaluations split over two threads on a machine with two cores or more.
+        let parallelism = Parallelism.machineDefault()
         if interactive {
             let env = ProcessInfo.processInfo.environment
             let noColor = env["NO_COLOR"].map { !$0.isEmpty } ?? false
@@ -156,7 +158,7 @@ struct ShellSubcommand: ParsableCommand {
             try backend.start(completion: { line in loop.map { Shell.completions(for: line, state: $0.state) } ?? [] })
             defer { backend.stop() }
             let state = ShellState(model: loaded, sessions: sessionData, sessionsPath: sessionsPath, colorMode: backend.colorMode,
-                                   seed: seed, showTimings: debug)
+                                   seed: seed, showTimings: debug, parallelism: parallelism)
             let shellLoop = ShellLoop(state: state, environment: environment, terminal: backend)
             loop = shellLoop
             shellLoop.run(startup: startup)
@@ -174,7 +176,7 @@ struct ShellSubcommand: ParsableCommand {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
         let state = ShellState(model: loaded, sessions: sessionData, sessionsPath: sessionsPath, width: width, height: height,
-                               colorMode: .none, seed: seed, showTimings: debug)
+                               colorMode: .none, seed: seed, showTimings: debug, parallelism: parallelism)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let result = Shell.runScript(lines: lines, preload: startup, state: state, environment: environment, width: width, height: height)
         print(result.output)

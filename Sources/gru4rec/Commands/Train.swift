@@ -64,7 +64,6 @@ struct Train: ParsableCommand {
     }
 
     func runTraining() throws {
-        threading.apply()
         Interrupt.install()
         let paths = TrainingPaths(model: output)
         try checkOutputPaths(paths.all)
@@ -77,7 +76,8 @@ struct Train: ParsableCommand {
         policy.keep = keep
         policy.logEvery = logEvery
         let start: TrainingRun.Start = resume ? .resume : from.map { .continuing(model: $0) } ?? .fresh
-        let run = try TrainingRun(start, input: input, paths: paths, policy: policy, initialVectors: initEmbeddings,
+        let run = try TrainingRun(start, input: input, paths: paths, policy: policy, parallelism: threading.parallelism(),
+                                  initialVectors: initEmbeddings,
                                   hyperparameters: hyperparameters(base:))
         let model = run.model, hp = model.hyperparameters
         switch run.origin {

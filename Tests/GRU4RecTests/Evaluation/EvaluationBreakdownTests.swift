@@ -21,7 +21,7 @@ struct EvaluationBreakdownTests {
         options.batchSize = batch
         options.recordRanks = true
         options.recordTopItems = top
-        let result = Evaluator(scorer: PopularityScorer(itemSupport: support)).evaluate(data, options: options)
+        let result = Evaluator(scorer: PopularityScorer(itemSupport: support), parallelism: .tests).evaluate(data, options: options)
         return (result, result.records ?? EvaluationRecords())
     }
 
@@ -79,10 +79,10 @@ struct EvaluationBreakdownTests {
         let (model, data) = try SyntheticSessions.model(layers: [8], items: 40)
         var options = EvaluationOptions()
         options.batchSize = 7
-        let plain = Evaluator(model: model).evaluate(data, options: options)
+        let plain = Evaluator(model: model, parallelism: .tests).evaluate(data, options: options)
         options.recordRanks = true
         options.recordTopItems = 5
-        let result = Evaluator(model: model).evaluate(data, options: options)
+        let result = Evaluator(model: model, parallelism: .tests).evaluate(data, options: options)
         // Recording changes nothing in the overall figures.
         #expect(plain.recall == result.recall && plain.mrr == result.mrr && plain.ndcg == result.ndcg)
         #expect(plain.coverage == result.coverage && plain.popularity == result.popularity)

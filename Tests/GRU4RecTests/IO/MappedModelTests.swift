@@ -47,7 +47,7 @@ import GRU4RecTestSupport
             #expect(model.itemSupport == original.itemSupport)
             for id in original.catalog.ids { #expect(model.catalog.index(of: id) == original.catalog.index(of: id)) }
             // Scores agree with the original model's.
-            let live = LiveSession(model: model), reference = LiveSession(model: original)
+            let live = LiveSession(model: model, parallelism: .tests), reference = LiveSession(model: original, parallelism: .tests)
             _ = live.replay([0, 3, 5]); _ = reference.replay([0, 3, 5])
             #expect(live.topK(5).map(\.item) == reference.topK(5).map(\.item))
         }
@@ -62,7 +62,7 @@ import GRU4RecTestSupport
         let (model, _, _) = try GRU4RecModel.load(from: path)
         #expect(model.parameters.isMapped)
         let loadedBits = Self.bits(model.parameters)
-        let trainer = try Trainer(model: model, data: tiny.sessions)
+        let trainer = try Trainer(model: model, data: tiny.sessions, parallelism: .tests)
         _ = try trainer.runEpoch()
         model.parameters.setValues("By.weight", [Float](repeating: 7, count: model.itemCount))
         #expect(Self.bits(model.parameters) != loadedBits)
@@ -85,7 +85,7 @@ import GRU4RecTestSupport
         // Rewritten in place (not renamed over): truncated, then other bytes.
         try Data("not a model any more".utf8).write(to: URL(fileURLWithPath: path))
         #expect(Self.bits(model.parameters) == Self.bits(tiny.model.parameters))
-        let live = LiveSession(model: model), reference = LiveSession(model: tiny.model)
+        let live = LiveSession(model: model, parallelism: .tests), reference = LiveSession(model: tiny.model, parallelism: .tests)
         _ = live.replay([1, 2]); _ = reference.replay([1, 2])
         #expect(live.topK(3).map(\.item) == reference.topK(3).map(\.item))
     }

@@ -71,7 +71,7 @@ struct OfficialModelImportTests {
         let m = try OfficialModelImport.load(path: Self.directory + "/\(name).pt").model
         let expected = try SafeTensorsFile(contentsOf: Self.directory + "/\(name).expected.safetensors")
         let sessionIDs = try #require(try Self.expected(name)["sessions"] as? [String: [String]])
-        let live = LiveSession(model: m)
+        let live = LiveSession(model: m, parallelism: .tests)
         var worst: Float = 0, clicks = 0
         for session in 0..<12 {
             let items = try expected.int64s("session\(session).items")
@@ -102,7 +102,7 @@ struct OfficialModelImportTests {
             options.cutoffs = [1, 5, 20]
             options.mode = mode
             options.batchSize = 64
-            let result = Evaluator(model: m).evaluate(test, options: options)
+            let result = Evaluator(model: m, parallelism: .tests).evaluate(test, options: options)
             let reference = try #require(metrics[mode.rawValue])
             for k in [1, 5, 20] {
                 let recall = try #require(reference["recall@\(k)"]), mrr = try #require(reference["mrr@\(k)"])

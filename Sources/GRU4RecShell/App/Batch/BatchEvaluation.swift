@@ -16,6 +16,8 @@ public struct EvaluationRequest: Equatable, @unchecked Sendable {
     /// The compared model, its path and the catalogs' match, when one is loaded:
     /// both models are then also evaluated on the events whose item both know.
     public var compared: (model: GRU4RecModel, path: String, shared: SharedCatalog)? = nil
+    /// The shell's threads, which the evaluation splits over.
+    public var parallelism: Parallelism
 
     public static func == (a: EvaluationRequest, b: EvaluationRequest) -> Bool {
         a.id == b.id && a.cutoff == b.cutoff && a.reportsFigures == b.reportsFigures
@@ -78,7 +80,7 @@ public struct BatchEvaluation: Equatable, Sendable {
         options.batchSize = EvaluationOptions.automaticBatchSize(items: request.model.itemCount)
         options.listMetrics = false
         options.recordRanks = true
-        let evaluator = Evaluator(model: request.model)
+        let evaluator = Evaluator(model: request.model, parallelism: request.parallelism)
         let result = evaluator.evaluate(request.sessions, options: options, progress: progress)
         let k = Double(request.cutoff)
         var byRank: [Int: [(Int32, Double)]] = [:]
@@ -99,7 +101,7 @@ public struct BatchEvaluation: Equatable, Sendable {
         if let (modelB, path, shared) = request.compared {
             let pair = shared.pair(request.sessions)
             let a = evaluator.evaluate(pair.a, options: options)
-            let evaluatorB = Evaluator(model: modelB)
+            let evaluatorB = Evaluator(model: modelB, parallelism: request.parallelism)
             let b = evaluatorB.evaluate(pair.b, options: options)
             let k = request.cutoff
             comparison = Comparison(

@@ -23,7 +23,7 @@ extension ShellState {
         batch.progress = (0, data.transitionCount)
         let b = compared.map { (model: $0.loaded.model, path: $0.loaded.path, shared: $0.shared) }
         return [.evaluate(EvaluationRequest(id: batch.lastID, model: model, sessions: data, cutoff: topK,
-                                            reportsFigures: reportsFigures, compared: b))]
+                                            reportsFigures: reportsFigures, compared: b, parallelism: parallelism))]
     }
 
     /// `replay all`: every session of the sessions file through the evaluator.

@@ -21,13 +21,13 @@ public struct ComparedModel {
     /// How many A clicks B's session was built from.
     var fedClicks = 0
 
-    init(_ loaded: LoadedModel, against a: ItemCatalog) throws {
+    init(_ loaded: LoadedModel, against a: ItemCatalog, parallelism: Parallelism) throws {
         shared = try SharedCatalog(a: a, b: loaded.model.catalog)
         var reverse = [Int32](repeating: -1, count: loaded.model.itemCount)
         for (i, j) in shared.aToB.enumerated() where j >= 0 { reverse[Int(j)] = Int32(i) }
         bToA = reverse
         self.loaded = loaded
-        engine = SessionEngine(model: loaded.model)
+        engine = SessionEngine(model: loaded.model, parallelism: parallelism)
     }
 
     /// B's index of A's item `a`, if B knows it.

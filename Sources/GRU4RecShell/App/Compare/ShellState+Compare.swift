@@ -28,7 +28,7 @@ extension ShellState {
             fail(failure)
         case .success(let b):
             do {
-                var c = try ComparedModel(b, against: a.model.catalog)
+                var c = try ComparedModel(b, against: a.model.catalog, parallelism: parallelism)
                 c.follow(trace.items, topK: topK, excludeSessionItems: excludeSessionItems)
                 compared = c
                 replay.ranksB = [:]
