@@ -95,10 +95,7 @@ extension Bench {
             background.append(deferred.compute)
             applies.append(deferred.apply)
         }
-        let p = { (xs: [Double]) -> (Double, Double) in
-            let s = xs.sorted()
-            return (s[s.count / 2], s[min(s.count - 1, Int(Double(s.count) * 0.99))])
-        }
+        let p = Self.p50p99
         return ShellClickCost(update: p(updates), render: p(renders), frame: p(zip(updates, renders).map(+)),
                               background: p(background), apply: p(applies),
                               deferred: model.itemCount >= state.deferredScoringItems)
@@ -142,8 +139,7 @@ extension Bench {
             }
             pending += effects.compactMap { if case .score(let r) = $0 { r } else { nil } }
         }
-        let s = updates.sorted()
-        return (s[s.count / 2], s[min(s.count - 1, Int(Double(s.count) * 0.99))])
+        return Self.p50p99(updates)
     }
 
     /// What one more click costs the shell while an item is explained and
@@ -189,10 +185,7 @@ extension Bench {
             background.append(perform(effects, &state))
             _ = Shell.update(&state, .command("track off"))
         }
-        let p = { (xs: [Double]) -> (Double, Double) in
-            let s = xs.sorted()
-            return (s[s.count / 2], s[min(s.count - 1, Int(Double(s.count) * 0.99))])
-        }
+        let p = Self.p50p99
         return (p(inSession), p(inExplain), p(background))
     }
 

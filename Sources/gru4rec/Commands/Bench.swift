@@ -52,6 +52,14 @@ struct Bench: ParsableCommand {
         return Stat(median: s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2), min: s.first ?? 0, max: s.last ?? 0)
     }
 
+    /// The median (upper of the two middle values) and 99th percentile (nearest rank below)
+    /// of latencies `xs`, in their unit; (0, 0) for none.
+    static func p50p99(_ xs: [Double]) -> (Double, Double) {
+        let s = xs.sorted()
+        guard !s.isEmpty else { return (0, 0) }
+        return (s[s.count / 2], s[min(s.count - 1, Int(Double(s.count) * 0.99))])
+    }
+
     func defaultData() -> (String, String?)? {
         let fm = FileManager.default
         if fm.fileExists(atPath: "demo-data/train.tsv.gz") { return ("demo-data/train.tsv.gz", fm.fileExists(atPath: "demo-data/test.tsv.gz") ? "demo-data/test.tsv.gz" : nil) }
@@ -318,8 +326,7 @@ struct Bench: ParsableCommand {
             _ = live.topK(10)
             times.append(Double(nowNanoseconds() - t) / 1e6)
         }
-        times.sort()
-        return (times[times.count / 2], times[Int(Double(times.count) * 0.99)])
+        return Self.p50p99(times)
     }
 
     /// The figures of one catalog size on seeded synthetic sessions (``SyntheticCatalog``),
@@ -434,8 +441,7 @@ struct Bench: ParsableCommand {
                 keys.append(Double(nowNanoseconds() - t) / 1e6)
             }
         }
-        keys.sort()
-        let keyP50 = keys[keys.count / 2], keyP99 = keys[min(keys.count - 1, Int(Double(keys.count) * 0.99))]
+        let (keyP50, keyP99) = Self.p50p99(keys)
         report["filter_keystroke_ms"] = ["p50": keyP50, "p99": keyP99]
         say(String(format: "catalog filter keystroke: p50 %.2f ms p99 %.2f ms", keyP50, keyP99))
 
@@ -534,8 +540,7 @@ struct Bench: ParsableCommand {
             _ = SuggestionExplanation(model: model, session: session, item: top, parallelism: parallelism)
             times.append(Double(nowNanoseconds() - t) / 1e6)
         }
-        times.sort()
-        return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
+        return Self.p50p99(times)
     }
 
     /// Latency of the shell's `explain 1` after a random 20-click session: the first (which
@@ -552,9 +557,9 @@ struct Bench: ParsableCommand {
             times.append(Double(nowNanoseconds() - t) / 1e6)
         }
         let first = times.removeFirst()
-        times.sort()
         guard !times.isEmpty else { return (first, first, first) }
-        return (first, times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.99))])
+        let (p50, p99) = Self.p50p99(times)
+        return (first, p50, p99)
     }
 
     func syntheticData(items: Int, events: Int) -> (SessionData, ItemCatalog) {
