@@ -24,9 +24,9 @@ import Testing
         // Readings before/after: near/near, near/FAR, FAR/near, near/near, near/near.
         let probe = ScriptedProbe([60, 70, 65, 350, 340, 80, 62, 64, 61, 63])
         var attempts: [Int] = []
-        let placed = PlacedRepeats.run(repeats: 3, probe: probe.probe()) { attempt in
+        let placed = PlacedRepeats.run(repeats: 3, probe: probe.probe()) { attempt, windows in
             attempts.append(attempt)
-            return Double(1000 + attempt)
+            windows.record(events: 1000 + attempt, seconds: 1)
         }
         #expect(attempts == [0, 1, 2, 3, 4])
         #expect(placed.near == [1000, 1003, 1004])
@@ -34,27 +34,29 @@ import Testing
         #expect(placed.reported == [1000, 1003, 1004])
         #expect(placed.roundTrips.count == 10)
         let summary = placed.summary ?? ""
-        #expect(summary.contains("60-80 ns apart around 3 repeat(s)"), "\(summary)")
-        #expect(summary.contains("2 repeat(s) set aside with the CPUs 340-350 ns apart (1001, 1002 events/s)"), "\(summary)")
+        #expect(summary.contains("60-80 ns apart in 3 repeat(s) (10 readings)"), "\(summary)")
+        #expect(summary.contains("set aside with the CPUs 340-350 ns apart: 2 of 5 windows (2.00 of 5.00 s), 2 whole repeat(s) (1001, 1002 events/s)"), "\(summary)")
     }
 
     @Test func alwaysFarStopsAtThreeTimesTheRepeatsAndReportsTheFarFigures() {
         let probe = ScriptedProbe(Array(repeating: 360, count: 100))
         var count = 0
-        let placed = PlacedRepeats.run(repeats: 2, probe: probe.probe()) { _ in count += 1; return 5 }
+        let placed = PlacedRepeats.run(repeats: 2, probe: probe.probe()) { _, windows in count += 1; windows.record(events: 5, seconds: 1) }
         #expect(count == 6)
         #expect(placed.near.isEmpty)
         #expect(placed.reported == Array(repeating: 5, count: 6))
-        #expect(placed.summary?.contains("far apart (360 ns) around every repeat") == true)
+        #expect(placed.summary?.contains("far apart (360 ns) in every repeat") == true)
     }
 
     @Test func aFarPlacementBeforeARepeatIsWaitedOutWithinThePatience() {
         // Far, far, near: the row waits two polls, then measures with near readings.
         let probe = ScriptedProbe([350, 340, 70, 75, 72, 74])
-        let placed = PlacedRepeats.run(repeats: 2, probe: probe.probe(patience: 10)) { attempt in Double(attempt) }
+        let placed = PlacedRepeats.run(repeats: 2, probe: probe.probe(patience: 10)) { attempt, windows in
+            windows.record(events: 10 * (attempt + 1), seconds: 10)
+        }
         #expect(probe.pauses == [0.5, 0.5])
         #expect(placed.waited == 1.0)
-        #expect(placed.near == [0, 1])
+        #expect(placed.near == [1, 2])
         #expect(placed.far.isEmpty)
         #expect(placed.roundTrips == [70, 75, 72, 74])
         #expect(placed.summary?.contains("(waited 1.0 s for them to come near)") == true)
@@ -63,7 +65,7 @@ import Testing
     @Test func waitingStopsAtThePatience() {
         // Always far: 1.2 s of patience allows two polls of 0.5 s in all, then every repeat runs far.
         let probe = ScriptedProbe(Array(repeating: 330, count: 100))
-        let placed = PlacedRepeats.run(repeats: 1, probe: probe.probe(patience: 1.2)) { _ in 3 }
+        let placed = PlacedRepeats.run(repeats: 1, probe: probe.probe(patience: 1.2)) { _, windows in windows.record(events: 3, seconds: 1) }
         #expect(probe.pauses == [0.5, 0.5])
         #expect(placed.near.isEmpty)
         #expect(placed.far == [3, 3, 3])
@@ -71,7 +73,7 @@ import Testing
 
     @Test func withoutAProbeEveryRepeatCounts() {
         var count = 0
-        let placed = PlacedRepeats.run(repeats: 3, probe: nil) { _ in count += 1; return Double(count) }
+        let placed = PlacedRepeats.run(repeats: 3, probe: nil) { _, windows in count += 1; windows.record(events: count, seconds: 1) }
         #expect(count == 3)
         #expect(placed.near == [1, 2, 3])
         #expect(placed.summary == nil)
@@ -79,9 +81,77 @@ import Testing
 
     @Test func aProbeThatCannotMeasureCountsTheRepeat() {
         let probe = ScriptedProbe([])
-        let placed = PlacedRepeats.run(repeats: 2, probe: probe.probe()) { _ in 7 }
+        let placed = PlacedRepeats.run(repeats: 2, probe: probe.probe()) { _, windows in windows.record(events: 7, seconds: 1) }
         #expect(placed.near == [7, 7])
         #expect(placed.far.isEmpty)
         #expect(placed.summary == nil)
+    }
+}
+
+/// A repeat cut into windows by the probe readings taken inside it.
+@Suite struct RepeatWindowsTests {
+    /// A clock that answers the given nanoseconds in turn.
+    final class ScriptedClock {
+        var times: [UInt64]
+        init(_ seconds: [Double]) { times = seconds.map { UInt64($0 * 1e9) } }
+        func now() -> UInt64 { times.isEmpty ? 0 : times.removeFirst() }
+    }
+
+    @Test func aPlacementChangeInsideARepeatSetsAsideOnlyTheWindowsItTouched() {
+        // Before 60 ns; inside, at the four marks: 70, 350 (far), 65, 68; after 62.
+        let probe = BenchPlacementTests.ScriptedProbe([60, 70, 350, 65, 68, 62])
+        // start; each mark ends a window, reads the probe (0.1 s, outside every window) and
+        // opens the next; stop. Windows: 1 s, 0.5 s, 0.5 s, 1 s, 0.5 s.
+        let clock = ScriptedClock([0, 1, 1.1, 1.6, 1.7, 2.2, 2.3, 3.3, 3.4, 3.9])
+        let placed = PlacedRepeats.run(repeats: 1, probe: probe.probe(), clock: clock.now) { _, windows in
+            windows.start(events: 0)
+            for k in 1...4 { windows.mark(events: 100 * k) }
+            windows.stop(events: 500)
+        }
+        // Windows 2 and 3 touch the far reading (at the end of one, the start of the other);
+        // the near ones run at 100, 100 and 200 events/s: the repeat's rate is their median.
+        #expect(placed.windows == 5)
+        #expect(placed.farWindows == 2)
+        #expect(abs(placed.farSeconds - 1.0) < 1e-9)
+        #expect(abs(placed.seconds - 3.5) < 1e-9)
+        #expect(placed.near == [100])
+        #expect(placed.far.isEmpty)
+        #expect(placed.nearWindowRates == [100, 100, 200])
+        #expect(placed.roundTrips == [60, 70, 350, 65, 68, 62])
+        let summary = placed.summary ?? ""
+        #expect(summary.contains("60-70 ns apart in 1 repeat(s) (6 readings)"), "\(summary)")
+        #expect(summary.contains("set aside with the CPUs 350 ns apart: 2 of 5 windows (1.00 of 3.50 s)"), "\(summary)")
+        #expect(!summary.contains("whole repeat"), "\(summary)")
+    }
+
+    @Test func aRepeatMostlyFarIsRunAgain() {
+        // First repeat: near at the start, far at both marks and after: 2 of its 3 s are far.
+        // Second repeat: near throughout.
+        let probe = BenchPlacementTests.ScriptedProbe([60, 330, 340, 335, 61, 62, 63, 64])
+        let clock = ScriptedClock([0, 1, 1, 2, 2, 3, 10, 11, 11, 12, 12, 13])
+        var attempts = 0
+        let placed = PlacedRepeats.run(repeats: 1, probe: probe.probe(), clock: clock.now) { _, windows in
+            attempts += 1
+            windows.start(events: 0)
+            windows.mark(events: 10)
+            windows.mark(events: 20)
+            windows.stop(events: 30)
+        }
+        #expect(attempts == 2)
+        #expect(placed.far == [10])
+        #expect(placed.near == [10])
+        #expect(placed.summary?.contains("1 whole repeat(s) (10 events/s)") == true)
+    }
+
+    @Test func aStopRightAfterAMarkOpensNoEmptyWindow() {
+        let windows = RepeatWindows(probe: { CPUDistance(roundTripNanoseconds: 70) }, before: nil, clock: ScriptedClock([0, 1, 1, 1]).now)
+        windows.start(events: 0)
+        windows.mark(events: 50)
+        windows.stop(events: 50)
+        windows.finish(after: CPUDistance(roundTripNanoseconds: 400))
+        #expect(windows.windows.count == 1)
+        // The window's end reading is the mark's (near), not the one after the repeat.
+        #expect(windows.windows.first?.far == false)
+        #expect(windows.medianRate(far: false) == 50)
     }
 }

@@ -7,8 +7,8 @@
    non-finite scan (scan.c); C so that the compiler vectorises square roots and
    exponentials; each is built for several instruction sets and the best one is
    chosen at run time), live scoring over the catalog and its 4-bit screening
-   (screen.c), the fork-join worker pool (pool.c), the huge-page allocator
-   (memory.c) and a probe of how far apart the two CPUs are (probe.c).
+   (screen.c), the fork-join worker pool with a probe of how far apart its two
+   threads sit (pool.c), and the huge-page allocator (memory.c).
    Conventions match the Swift kernels they replace; see the Swift call sites. */
 
 /* Adagrad with momentum over n contiguous elements (GRU4Rec.md, Optimizer):
@@ -82,10 +82,10 @@ void g4r_pool_run2(g4r_pool_t *pool, g4r_part_fn fn, void *ctx);
 typedef struct { unsigned long published, worker, caller, wakeups; } g4r_pool_stats_t;
 void g4r_pool_stats(const g4r_pool_t *pool, g4r_pool_stats_t *out);
 /* The median over `batches` (1...64) of the time, in nanoseconds, of one round trip
-   of a cache line between two threads pinned on the first two CPUs this process may
-   use, each batch `trips` round trips long (probe.c); -1 with fewer than two CPUs,
-   when no thread could be made, or when a batch took over a second. */
-double g4r_core_round_trip_ns(long trips, int batches);
+   of a cache line between the pool's caller and its worker, each batch a split of
+   `trips` round trips (pool.c); -1 for NULL, when the pool is busy (a nested call, or
+   another caller), or when the worker did not answer within 50 ms (a loaded machine). */
+double g4r_pool_round_trip_ns(g4r_pool_t *pool, long trips, int batches);
 /* Exact live scores (screen.c): out[i - lo] = by[i] + dot(wy row i, h) for i in [lo, hi)
    (rows of H floats), and the same for a list of items (out[k] for items[k]). A row's
    dot product is computed identically by both (one variant chosen per process). */

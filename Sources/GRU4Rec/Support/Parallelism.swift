@@ -55,7 +55,7 @@ public struct Parallelism: Sendable {
     }
 
     /// The hand-off counts of this value's pool since it was started (all zero when serial).
-    public var handOff: HandOff { pool?.handOff ?? HandOff(published: 0, onWorker: 0, onCaller: 0, wakeups: 0) }
+    public var handOff: HandOff { pool?.handOff ?? .zero }
 
     /// How splits were handed to a pool's worker thread: counts since the pool started
     /// (``WorkerPool/handOff``), or between two readings (`after - before`).
@@ -73,6 +73,14 @@ public struct Parallelism: Sendable {
         public static func - (a: HandOff, b: HandOff) -> HandOff {
             HandOff(published: a.published &- b.published, onWorker: a.onWorker &- b.onWorker,
                     onCaller: a.onCaller &- b.onCaller, wakeups: a.wakeups &- b.wakeups)
+        }
+
+        /// No splits.
+        public static let zero = HandOff(published: 0, onWorker: 0, onCaller: 0, wakeups: 0)
+
+        public static func + (a: HandOff, b: HandOff) -> HandOff {
+            HandOff(published: a.published &+ b.published, onWorker: a.onWorker &+ b.onWorker,
+                    onCaller: a.onCaller &+ b.onCaller, wakeups: a.wakeups &+ b.wakeups)
         }
 
         /// The share of splits whose part 1 ran on the worker (0 when none were handed over).
@@ -114,6 +122,11 @@ public final class WorkerPool: @unchecked Sendable {
                 }, pointer)
             }
         }
+    }
+
+    /// The median round trip (ns) between the caller and the worker, or -1 (``CPUDistance/measure(on:trips:batches:)``).
+    func roundTripNanoseconds(trips: Int, batches: Int) -> Double {
+        g4r_pool_round_trip_ns(pool, trips, Int32(batches))
     }
 
     /// The hand-off counts since this pool started.

@@ -38,7 +38,7 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("With --synthetic-items: keep the synthetic model at this path (to time `gru4rec info` or `gru4rec shell` on it).",
                                valueName: "path")) var saveModel: String?
     @Option(help: ArgumentHelp("With two threads: seconds each figure may wait, in all, for the host to place the two CPUs near each other before a repeat (0: do not wait).",
-                               discussion: "Each repeat is probed before and after (a cache line's round trip between the CPUs); repeats with the CPUs far apart are set aside and run again, and printed under the row.")) var nearWait = 30.0
+                               discussion: "The placement (a cache line's round trip between the two threads) is read before and after each repeat and every 20 mini-batches inside it; the windows read far are set aside, a repeat mostly far is run again, and both are printed under the row.")) var nearWait = 30.0
     @OptionGroup var threading: ThreadOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -68,62 +68,91 @@ struct Bench: ParsableCommand {
         return nil
     }
 
-    /// The placement probe used around every repeat with two threads (nil with one thread).
-    func placementProbe(_ parallelism: Parallelism) -> PlacementProbe? {
-        parallelism.threads == 2 ? PlacementProbe(measure: { CPUDistance.measure() }, patience: max(0, nearWait)) : nil
+    /// The splits the placement probe itself handed to the pool, so that a row's hand-off
+    /// line counts the training's splits only.
+    final class ProbeSplits { var handOff = Parallelism.HandOff.zero }
+
+    /// The placement probe read around and inside every repeat with two threads (nil
+    /// with one thread); its own splits are added to `splits`.
+    func placementProbe(_ parallelism: Parallelism, splits: ProbeSplits? = nil) -> PlacementProbe? {
+        guard parallelism.threads == 2 else { return nil }
+        return PlacementProbe(measure: {
+            let before = parallelism.handOff
+            let distance = CPUDistance.measure(on: parallelism)
+            if let splits { splits.handOff = splits.handOff + (parallelism.handOff - before) }
+            return distance
+        }, patience: max(0, nearWait))
     }
 
-    /// Events/s over `steps` mini-batches (or an epoch) of a fresh model, trained by the loop
-    /// `gru4rec train` runs: a ``TrainingRun`` of one epoch without validation data, its
-    /// files (run log; the checkpoint written when it is stopped mid-epoch) in a temporary
-    /// folder removed afterwards, reporting every 20 mini-batches (`train` reports every
-    /// 100; a report is a struct and, every 20 reports, one short log append). Timed from
-    /// the report after 20 warm-up mini-batches to the end of mini-batch 20 + `steps`,
-    /// where the run is stopped (its checkpoint is written after the window); with
-    /// `steps` 0, the whole epoch from the run's start. The profile of the last repeat.
-    /// When `probed` (and two threads), repeats during which the host had placed the two
-    /// CPUs far apart are set aside and run again (``PlacedRepeats``).
-    func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int, profile: Bool = false,
-                    probed: Bool = true, parallelism: Parallelism) throws -> (Stat, StepProfile, PlacedRepeats) {
-        var lastProfile = StepProfile()
+    /// One repeat of a training-throughput measurement: `steps` mini-batches (or an epoch)
+    /// of a fresh model (seed `attempt + 1`), trained by the loop `gru4rec train` runs: a
+    /// ``TrainingRun`` of one epoch without validation data, its files (run log; the
+    /// checkpoint written when it is stopped mid-epoch) in `folder`, removed afterwards,
+    /// reporting every 20 mini-batches (`train` reports every 100; a report is a struct
+    /// and, every 20 reports, one short log append). Timed from the report after 20
+    /// warm-up mini-batches to the end of mini-batch 20 + `steps`, where the run is
+    /// stopped (its checkpoint is written after the window); with `steps` 0, the whole
+    /// epoch from the run's start. Each report after the warm-up is a mark of `windows`
+    /// (the placement probe is read there, outside the timed windows). Returns the step
+    /// profile (when `profile`).
+    func trainRepeat(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, steps: Int, attempt: Int, windows: RepeatWindows,
+                     folder: String, profile: Bool, parallelism: Parallelism) throws -> StepProfile {
+        var h = hp
+        h.seed = UInt64(attempt + 1)
+        h.nEpochs = 1
+        let model = GRU4RecModel(hyperparameters: h, catalog: catalog, itemSupport: data.itemSupport(itemCount: catalog.count))
+        try model.initialize(.uniform(seed: h.seed))
+        var policy = TrainingPolicy()
+        policy.logEvery = 20
+        let paths = TrainingPaths(model: folder + "/run-\(attempt).safetensors")
+        defer { for path in paths.all { try? FileManager.default.removeItem(atPath: path) } }
+        let run = TrainingRun(trainer: try Trainer(model: model, data: data, parallelism: parallelism), input: TrainingInput(train: "(bench)"),
+                              paths: paths, policy: policy)
+        let trainer = run.trainer
+        let warmup = steps > 0 ? 20 : 0
+        var stopped = false
+        if warmup == 0 { windows.start(events: 0) }
+        _ = try run.run(shouldStop: {
+            guard steps > 0, !stopped, trainer.epochBatches >= warmup + steps else { return stopped }
+            windows.stop(events: trainer.epochEvents)
+            stopped = true
+            return true
+        }, report: { event in
+            switch event {
+            case .progress(let p) where p.batches == warmup && warmup > 0:
+                if profile { trainer.step.clock = nowNanoseconds; trainer.step.profile = StepProfile() }
+                windows.start(events: p.events)
+            case .progress(let p) where p.batches > warmup && !stopped:
+                windows.mark(events: p.events)
+            case .epochFinished(let summary, _) where !stopped:
+                windows.stop(events: summary.events)
+                stopped = true
+            default: break
+            }
+        })
+        return trainer.step.profile
+    }
+
+    /// A temporary folder for the training runs' files, removed by `body`'s end.
+    func withRunFolder<T>(_ body: (String) throws -> T) throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gru4rec-bench-\(getpid())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let placed = try PlacedRepeats.run(repeats: repeats, probe: probed ? placementProbe(parallelism) : nil) { r in
-            var h = hp
-            h.seed = UInt64(r + 1)
-            h.nEpochs = 1
-            let model = GRU4RecModel(hyperparameters: h, catalog: catalog, itemSupport: data.itemSupport(itemCount: catalog.count))
-            try model.initialize(.uniform(seed: h.seed))
-            var policy = TrainingPolicy()
-            policy.logEvery = 20
-            let run = TrainingRun(trainer: try Trainer(model: model, data: data, parallelism: parallelism), input: TrainingInput(train: "(bench)"),
-                                  paths: TrainingPaths(model: folder + "/run-\(r).safetensors"), policy: policy)
-            let trainer = run.trainer
-            let warmup = steps > 0 ? 20 : 0
-            var start = nowNanoseconds(), end: UInt64 = 0, startEvents = 0, endEvents = 0
-            _ = try run.run(shouldStop: {
-                guard steps > 0, end == 0, trainer.epochBatches >= warmup + steps else { return end != 0 }
-                end = nowNanoseconds()
-                endEvents = trainer.epochEvents
-                return true
-            }, report: { event in
-                switch event {
-                case .progress(let p) where p.batches == warmup:
-                    startEvents = p.events
-                    if profile { trainer.step.clock = nowNanoseconds; trainer.step.profile = StepProfile() }
-                    start = nowNanoseconds()
-                case .epochFinished(let summary, _) where end == 0:
-                    end = nowNanoseconds()
-                    endEvents = summary.events
-                default: break
-                }
-            })
-            lastProfile = trainer.step.profile
-            for path in TrainingPaths(model: folder + "/run-\(r).safetensors").all { try? FileManager.default.removeItem(atPath: path) }
-            return Double(endEvents - startEvents) / (Double(end - start) / 1e9)
+        return try body(folder)
+    }
+
+    /// Events/s of `repeats` repeats of ``trainRepeat(_:_:_:steps:attempt:windows:folder:profile:parallelism:)``.
+    /// When `probed` (and two threads), the CPUs' placement is read at every report, and
+    /// the windows during which the host had placed the two CPUs far apart are set aside
+    /// (``PlacedRepeats``).
+    func throughput(_ hp: Hyperparameters, _ data: SessionData, _ catalog: ItemCatalog, repeats: Int, steps: Int,
+                    probed: Bool = true, parallelism: Parallelism) throws -> Stat {
+        try withRunFolder { folder in
+            try PlacedRepeats.run(repeats: repeats, probe: probed ? placementProbe(parallelism) : nil) { attempt, windows in
+                _ = try trainRepeat(hp, data, catalog, steps: steps, attempt: attempt, windows: windows, folder: folder, profile: false,
+                                    parallelism: parallelism)
+            }.figure
         }
-        return (Self.stat(placed.reported), lastProfile, placed)
     }
 
     /// Floating-point operations of one step's products with `columns` score columns
@@ -173,21 +202,47 @@ struct Bench: ParsableCommand {
         let gemmRate = BLASBenchmark.sgemmGFLOPS(m: 32, n: 2080, k: 100, parallelism: parallelism, clock: nowNanoseconds)
         report["sgemm_gflops_32x2080x100"] = gemmRate
         say(String(format: "sgemm on the XE step's shape (32 x 2080 x 100), columns split over %d thread(s): %.1f GFLOP/s", parallelism.threads, gemmRate))
-        if let distance = CPUDistance.measure() {
+        if let distance = CPUDistance.measure(on: parallelism) {
             report["cpu_round_trip_ns"] = distance.roundTripNanoseconds
             say(String(format: "the two CPUs: a cache line's round trip between them takes %.0f ns (%@; above %.0f ns the host has placed them far apart, and two-thread training slows down)",
                        distance.roundTripNanoseconds, distance.isFar ? "far apart" : "near", CPUDistance.farThresholdNanoseconds))
         }
         say("")
-        say("training (events/s: median [min, max] over \(repeats) runs of \(steps > 0 ? "\(steps) mini-batches" : "one epoch"); GFLOP/s of the products as the reference computes them (all B + n_sample score columns), then as executed here (the distinct items of each step) and that against the sgemm rate above)")
+        say("training (events/s: median [min, max] over \(repeats) runs of \(steps > 0 ? "\(steps) mini-batches" : "one epoch"), a run's rate the median over its windows of 20 mini-batches, the runs of the three rows taking turns; GFLOP/s of the products as the reference computes them (all B + n_sample score columns), then as executed here (the distinct items of each step) and that against the sgemm rate above)")
+        // The rows' repeats take turns (XE, BPR, large, XE, ...), so that a slower spell of
+        // the machine (the host's other tenants) falls on all rows rather than on one.
+        struct Row {
+            var name: String, hp: Hyperparameters
+            var placed = PlacedRepeats(), profile = StepProfile()
+            var handOff = Parallelism.HandOff.zero
+        }
+        var rows = [("XE  layers 100, batch 32, n_sample 2048", xe), ("BPR layers 224, batch 80, n_sample 2048", bpr),
+                    ("XE  layers 480, batch 256, n_sample 2048", big)].map { Row(name: $0.0, hp: $0.1) }
+        let probeSplits = ProbeSplits()
+        let probe = placementProbe(parallelism, splits: probeSplits)
+        try withRunFolder { folder in
+            var ran = true
+            while ran {
+                ran = false
+                for i in rows.indices where rows[i].placed.due(repeats: repeats, probed: probe != nil) {
+                    let before = parallelism.handOff, probesBefore = probeSplits.handOff
+                    var profile = StepProfile()
+                    let hp = rows[i].hp
+                    try rows[i].placed.runOne(probe: probe) { attempt, windows in
+                        profile = try trainRepeat(hp, train, catalog, steps: steps, attempt: attempt, windows: windows, folder: folder,
+                                                  profile: true, parallelism: parallelism)
+                    }
+                    rows[i].profile = profile
+                    rows[i].handOff = rows[i].handOff + ((parallelism.handOff - before) - (probeSplits.handOff - probesBefore))
+                    ran = true
+                }
+            }
+        }
         var training: [[String: Any]] = []
-        var xeProfile = StepProfile()
-        for (name, hp) in [("XE  layers 100, batch 32, n_sample 2048", xe), ("BPR layers 224, batch 80, n_sample 2048", bpr), ("XE  layers 480, batch 256, n_sample 2048", big)] {
-            let handOffBefore = parallelism.handOff
-            let (s, profile, placed) = try throughput(hp, train, catalog, repeats: repeats, steps: steps, profile: true,
-                                                      parallelism: parallelism)
-            let handOff = parallelism.handOff - handOffBefore
-            if hp == xe { xeProfile = profile }
+        let xeProfile = rows[0].profile
+        for row in rows {
+            let (name, hp, profile, handOff, placed) = (row.name, row.hp, row.profile, row.handOff, row.placed)
+            let s = placed.figure
             let flops = Self.stepFLOPs(hp, inputSize: hp.layers.last ?? 100) * s.median / Double(hp.batchSize) / 1e9
             let columns = Double(profile.distinctColumns) / Double(max(profile.steps, 1))
             let executed = Self.stepFLOPs(hp, inputSize: hp.layers.last ?? 100, columns: columns) * s.median / Double(hp.batchSize) / 1e9
@@ -195,7 +250,7 @@ struct Bench: ParsableCommand {
                              "gflops_executed": executed, "distinct_columns": columns,
                              "hand_off": ["splits": handOff.published, "part1_on_worker": handOff.onWorker,
                                           "part1_on_caller": handOff.onCaller, "worker_woken": handOff.wakeups],
-                             "placement": placed.report])
+                             "placement": placed.report, "repeats_events_per_s": placed.reported])
             say(String(format: "  %@ %9.0f  [%.0f, %.0f]   %.1f GFLOP/s; executed %.1f (%.0f distinct columns, %.0f%% of sgemm)",
                        name.padding(toLength: 42, withPad: " ", startingAt: 0) as NSString, s.median, s.min, s.max, flops, executed, columns,
                        100 * executed / gemmRate))
@@ -230,11 +285,11 @@ struct Bench: ParsableCommand {
             options.cutoffs = [20]
             options.listMetrics = false
             options.batchSize = EvaluationOptions.automaticBatchSize(items: catalog.count)
-            let placed = PlacedRepeats.run(repeats: repeats, probe: placementProbe(parallelism)) { _ in
+            let placed = PlacedRepeats.run(repeats: repeats, probe: placementProbe(parallelism)) { _, windows in
                 let r = Evaluator(model: model, parallelism: parallelism).evaluate(testData, options: options)
-                return Double(r.events) / r.seconds
+                windows.record(events: r.events, seconds: r.seconds)
             }
-            let s = Self.stat(placed.reported)
+            let s = placed.figure
             report["evaluation"] = ["file": testPath, "events": testData.transitionCount, "events_per_s": ["median": s.median, "min": s.min, "max": s.max],
                                     "placement": placed.report]
             say(String(format: "evaluation (all %d items ranked): %.0f events/s [%.0f, %.0f] on %d events (%.3f s)", catalog.count, s.median, s.min, s.max,
@@ -290,7 +345,7 @@ struct Bench: ParsableCommand {
             say("scaling (XE, events/s, \(max(steps / 2, 100)) mini-batches, 1 run each):")
             var scaling: [[String: Any]] = []
             func row(_ label: String, _ hp: Hyperparameters, _ d: SessionData, _ c: ItemCatalog) throws {
-                let (s, _, _) = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100), probed: false, parallelism: parallelism)
+                let s = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100), probed: false, parallelism: parallelism)
                 scaling.append(["setting": label, "events_per_s": s.median])
                 say(String(format: "  %@ %9.0f", label.padding(toLength: 34, withPad: " ", startingAt: 0) as NSString, s.median))
             }
@@ -355,7 +410,7 @@ struct Bench: ParsableCommand {
         say(String(format: "synthetic catalog of %d items: %d training events, %d test events (generated in %.1f s)", items, train.eventCount, test.eventCount,
                    Double(nowNanoseconds() - t0) / 1e9))
 
-        let (rate, _, _) = interactiveOnly ? (Stat(median: 0, min: 0, max: 0), StepProfile(), PlacedRepeats())
+        let rate = interactiveOnly ? Stat(median: 0, min: 0, max: 0)
             : try throughput(xe, train, synthetic.catalog, repeats: repeats, steps: steps, parallelism: parallelism)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
