@@ -73,7 +73,7 @@ struct CLITests {
         #expect(items.prefix(3).contains("item5"))
     }
 
-    @Test("--threads 1 and 2 train the same model and evaluate to the same metrics; other counts are refused")
+    @Test("--threads 1 and 2 train the same model, evaluate to the same metrics, recommend and explain the same; other counts are refused")
     func threads() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var models: [[Float]] = [], metrics: [[String: Double]] = []
@@ -91,9 +91,26 @@ struct CLITests {
         }
         #expect(models[0] == models[1])
         #expect(metrics[0] == metrics[1] && metrics[0]["recall@20"] != nil)
-        let bad = try runGRU4Rec(["eval", dir + "/t1.safetensors", "--test", test, "--threads", "3"])
-        #expect(bad.code != 0)
-        #expect(bad.err.contains("--threads takes 1 or 2, got 3"))
+        // recommend and shell take the same option, with the same answers either way.
+        let script = dir + "/clicks.txt"
+        try "replay next\nstep\nstep\nexplain 1\n".write(toFile: script, atomically: true, encoding: .utf8)
+        var answers: [[String]] = []
+        for t in ["1", "2"] {
+            let rec = try runGRU4Rec(["recommend", dir + "/t1.safetensors", "--sessions", test, "-k", "5", "--threads", t])
+            #expect(rec.code == 0, "\(rec.err)")
+            let shell = try runGRU4Rec(["shell", "--model", dir + "/t1.safetensors", "--sessions", test, "--start", "none", "--script", script,
+                                        "--width", "100", "--height", "30", "--threads", t])
+            #expect(shell.code == 0, "\(shell.err)")
+            answers.append([rec.out, shell.out])
+        }
+        #expect(answers[0] == answers[1])
+        #expect(answers[0][0].split(separator: "\n").count > 5 && answers[0][1].contains("Explain"))
+        for command in [["eval", dir + "/t1.safetensors", "--test", test], ["recommend", dir + "/t1.safetensors", "--session", "item1"],
+                        ["shell", "--model", dir + "/t1.safetensors", "--script", script]] {
+            let bad = try runGRU4Rec(command + ["--threads", "3"])
+            #expect(bad.code != 0)
+            #expect(bad.err.contains("--threads takes 1 or 2, got 3"), "\(command[0]): \(bad.err)")
+        }
     }
 
     @Test("bad input: clear errors, non-zero exit, no output file")

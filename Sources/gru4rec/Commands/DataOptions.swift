@@ -27,7 +27,8 @@ struct ColumnOptions: ParsableArguments {
     }
 }
 
-/// The thread count shared by the commands that train, evaluate or measure.
+/// The thread count shared by the commands that train, evaluate, measure, recommend or
+/// open the shell.
 struct ThreadOptions: ParsableArguments {
     @Option(help: "Threads: 1 or 2 (default: 2 on a machine with two cores or more). Results are the same either way.")
     var threads: Int?

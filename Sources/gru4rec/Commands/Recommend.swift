@@ -29,6 +29,7 @@ struct Recommend: ParsableCommand {
     @Option(help: "Item names: TSV with ItemId and Name columns (default: items.tsv beside the model, if any).") var items: String?
     @Flag(help: "Print JSON (batch mode: JSON Lines) instead of a table.") var json = false
     @OptionGroup var columns: ColumnOptions
+    @OptionGroup var threading: ThreadOptions
 
     func validate() throws {
         if session == nil && sessions == nil { throw ValidationError("give --session ID,ID,... or --sessions FILE") }
@@ -43,14 +44,15 @@ struct Recommend: ParsableCommand {
 
     func recommend() throws {
         let m = try GRU4RecModel.load(from: model).model
+        let parallelism = threading.parallelism()
         let names: [String: String]? = try (items ?? ItemNamesFile.besideModel(model)).map { try ItemNamesFile.load(path: $0) }
         if let sessions {
-            try batch(m, sessionsFile: sessions)
+            try batch(m, sessionsFile: sessions, parallelism: parallelism)
             return
         }
         // The same code path as gru4rec-serve (LiveSession.recommend).
         let ids = (session ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let answer = LiveSession(model: m, parallelism: .machineDefault()).recommend(session: ids, k: k, excludeSeen: excludeSeen)
+        let answer = LiveSession(model: m, parallelism: parallelism).recommend(session: ids, k: k, excludeSeen: excludeSeen)
         for id in answer.unknown {
             let hint = closestMatch(id, in: m.catalog.ids).map { " (did you mean \($0)?)" } ?? ""
             printError("warning: item '\(clippedForMessage(id))' is not in the model; skipped\(hint)")
@@ -76,12 +78,12 @@ struct Recommend: ParsableCommand {
     }
 
     /// Batch mode: the top-k after every session of `sessionsFile`, written atomically.
-    private func batch(_ m: GRU4RecModel, sessionsFile: String) throws {
+    private func batch(_ m: GRU4RecModel, sessionsFile: String, parallelism: Parallelism) throws {
         let data = try columns.load(sessionsFile, catalog: m.catalog).data
         if data.droppedUnknownItems > 0 {
             printError("warning: \(data.droppedUnknownItems) events of \(sessionsFile) have items the model does not know; skipped")
         }
-        let live = LiveSession(model: m, parallelism: .machineDefault())
+        let live = LiveSession(model: m, parallelism: parallelism)
         var out = json ? "" : "SessionId\tRank\tItemId\tScore\n"
         out.reserveCapacity(data.sessionCount * k * 24)
         for s in 0..<data.sessionCount {

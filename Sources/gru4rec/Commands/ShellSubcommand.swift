@@ -50,6 +50,7 @@ struct ShellSubcommand: ParsableCommand {
     @Option(help: "Colours: auto, 256, 8 or none (NO_COLOR also turns them off).") var colors: ColorChoice = .auto
     @Option(help: "Seed for 'replay random'.") var seed: UInt64 = 1
     @Flag(help: "Show the update and draw times in the status line (the t key toggles them).") var debug = false
+    @OptionGroup var threading: ThreadOptions
 
     /// The showcase rule's defaults, for the help text.
     static let rule = ShowcaseSession.Rule()
@@ -148,8 +149,8 @@ struct ShellSubcommand: ParsableCommand {
             startup.append("compare " + compare)
         }
         let interactive = script == nil && isTerminal(0) && isTerminal(1)
-        // Clicks, explanations and evaluations split over two threads on a machine with two cores or more.
-        let parallelism = Parallelism.machineDefault()
+        // Clicks, explanations and evaluations split over two threads (--threads; default: on a machine with two cores or more).
+        let parallelism = threading.parallelism()
         if interactive {
             let env = ProcessInfo.processInfo.environment
             let noColor = env["NO_COLOR"].map { !$0.isEmpty } ?? false
