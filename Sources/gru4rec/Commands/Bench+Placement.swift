@@ -40,7 +40,7 @@ final class RepeatWindows {
     private(set) var roundTrips: [Double] = []
     private let probe: (() -> CPUDistance?)?
     private let clock: () -> UInt64
-    private var before: Bool?
+    private let before: Bool?
     private var open: (ns: UInt64, events: Int, far: Bool?)?
 
     /// `probe`: read at each mark (nil: not probed); `before`: the reading taken just
