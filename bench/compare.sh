@@ -35,6 +35,8 @@ swift build -c release --product gru4rec --package-path "$tree" --scratch-path "
 echo "building this checkout into .build ..."
 swift build -c release --product gru4rec 2>&1 | tail -1
 before=.build-before/release/gru4rec after=.build/release/gru4rec
+# The builds leave hundreds of MB of dirty pages whose writeback would slow the first runs.
+sync && sleep 5
 
 out=.build-before/compare
 rm -rf "$out" && mkdir -p "$out"
