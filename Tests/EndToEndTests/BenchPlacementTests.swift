@@ -155,3 +155,28 @@ import Testing
         #expect(windows.medianRate(far: false) == 50)
     }
 }
+
+/// The run's verdict from all its placement readings.
+@Suite struct HostActivityTests {
+    @Test func aRunWithoutAFarReadingIsQuiet() {
+        var host = HostActivity()
+        host.add([70, 80, 95])
+        host.add([])
+        #expect(host.quiet)
+        #expect(host.line?.contains("near at all 3 placement readings of this run: a quiet run") == true)
+        #expect(host.report["quiet"] as? Bool == true)
+    }
+
+    @Test func oneFarReadingMakesTheRunBusy() {
+        var host = HostActivity()
+        host.add([70, 80])
+        host.add([340, 75])
+        #expect(!host.quiet)
+        #expect(host.line?.contains("far at 1 of 4 placement readings: the host was busy") == true)
+        #expect(host.report["far_readings"] as? Int == 1)
+    }
+
+    @Test func nothingReadSaysNothing() {
+        #expect(HostActivity().line == nil)
+    }
+}

@@ -214,3 +214,29 @@ struct PlacedRepeats {
          "windows": windows, "far_windows": farWindows, "near_window_rates": nearWindowRates, "seconds": seconds, "far_seconds": farSeconds]
     }
 }
+
+/// What the placement readings of a whole run say about the host: a run during which
+/// no reading was far is quiet. In the runs where the host moved the two CPUs apart at
+/// times, the figures read lower even in the windows kept, by up to 15% (BPR-max and
+/// evaluation; the live click's latency up to 40% higher: the host was busy in other
+/// ways too), so only quiet runs are comparable with one another.
+struct HostActivity {
+    var readings = 0, far = 0
+
+    mutating func add(_ roundTrips: [Double]) {
+        readings += roundTrips.count
+        far += roundTrips.filter { $0 > CPUDistance.farThresholdNanoseconds }.count
+    }
+
+    var quiet: Bool { far == 0 }
+
+    /// The verdict line (nil when nothing was read: one thread, or no probe).
+    var line: String? {
+        guard readings > 0 else { return nil }
+        return quiet
+            ? "host: the CPUs read near at all \(readings) placement readings of this run: a quiet run, comparable with other quiet runs"
+            : "host: the CPUs read far at \(far) of \(readings) placement readings: the host was busy during this run, and even the windows kept may read up to 15% low (BPR-max, evaluation; the live click up to 40% slow); to compare with another run, run again until one reads quiet"
+    }
+
+    var report: [String: Any] { ["readings": readings, "far_readings": far, "quiet": quiet] }
+}

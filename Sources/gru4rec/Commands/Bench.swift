@@ -319,6 +319,10 @@ struct Bench: ParsableCommand {
         if liveDemoFigures.setAside + live100kFigures.setAside > 0 {
             say("      placement: \(liveDemoFigures.setAside) and \(live100kFigures.setAside) of \(liveBursts * clicksPerBurst) clicks set aside with the CPUs far apart (read every 100 clicks)")
         }
+        var host = HostActivity()
+        for roundTrips in rows.map(\.placed.roundTrips) + [evaluation.roundTrips, liveDemo.roundTrips, live100k.roundTrips] { host.add(roundTrips) }
+        report["host"] = host.report
+        if let line = host.line { say(line) }
 
         // Explaining a suggestion after a 20-click session: score split, leave-one-click-out.
         let explainDemo = explainLatency(model, runs: 200, parallelism: parallelism),
@@ -390,11 +394,16 @@ struct Bench: ParsableCommand {
     /// placement is read every 100 clicks (outside the timed clicks): the clicks of a
     /// hundred with a far reading at either end are returned apart, as `far`.
     func liveClicks(_ model: GRU4RecModel, clicks: Int, scorer: ScreenedScorer? = nil,
-                    parallelism: Parallelism) -> (near: [Double], far: [Double]) {
+                    parallelism: Parallelism) -> (near: [Double], far: [Double], roundTrips: [Double]) {
         let live = LiveSession(model: model, parallelism: parallelism, scorer: scorer)
         let probe = placementProbe(parallelism)
-        var near: [Double] = [], far: [Double] = [], window: [Double] = []
-        var startFar = probe?.measure()?.isFar == true
+        var near: [Double] = [], far: [Double] = [], window: [Double] = [], roundTrips: [Double] = []
+        func read() -> Bool {
+            guard let reading = probe?.measure() else { return false }
+            roundTrips.append(reading.roundTripNanoseconds)
+            return reading.isFar
+        }
+        var startFar = read()
         var rng = SeededGenerator(seed: 9)
         for k in 0..<clicks {
             if k % 20 == 0 { live.reset() }
@@ -404,13 +413,13 @@ struct Bench: ParsableCommand {
             _ = live.topK(10)
             window.append(Double(nowNanoseconds() - t) / 1e6)
             if window.count == 100 || k == clicks - 1 {
-                let endFar = probe?.measure()?.isFar == true
+                let endFar = read()
                 if startFar || endFar { far += window } else { near += window }
                 startFar = endFar
                 window = []
             }
         }
-        return (near, far)
+        return (near, far, roundTrips)
     }
 
     /// A live click's latency in one go (p50, p99 in ms; the clicks set aside with the CPUs far).
@@ -430,10 +439,13 @@ struct Bench: ParsableCommand {
     struct LiveClickBursts {
         var near: [[Double]] = [], far: [[Double]] = []
         var setAside = 0
+        /// The placement readings taken between the clicks, in nanoseconds.
+        var roundTrips: [Double] = []
 
-        mutating func add(_ clicks: (near: [Double], far: [Double])) {
+        mutating func add(_ clicks: (near: [Double], far: [Double], roundTrips: [Double])) {
             if !clicks.near.isEmpty { near.append(clicks.near) } else { far.append(clicks.far) }
             setAside += clicks.far.count
+            roundTrips += clicks.roundTrips
         }
 
         var figures: (p50: Double, p99: Double, setAside: Int) {
