@@ -18,6 +18,10 @@ struct Bench: ParsableCommand {
         for 100,000 items; parsing and model-load \
         speed; peak memory; and a scaling table. An event is one predicted next item.
 
+        With two threads the host's placement of the two CPUs is read throughout (see --near-wait): \
+        what ran with them far apart is set aside, and a closing host: line says whether the run was \
+        quiet (no far reading). Busy runs read lower even between near readings: compare quiet runs.
+
         Example:
           gru4rec bench --data ../shared/datasets/rsc15-100k/yoochoose-clicks-100k_train_full.txt \\
             --test ../shared/datasets/rsc15-100k/yoochoose-clicks-100k_test.txt
