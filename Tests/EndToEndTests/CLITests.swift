@@ -136,6 +136,14 @@ struct CLITests {
         #expect(r.code != 0 && r.err.contains("junk.safetensors"))
         r = try runGRU4Rec(["eval", "--baseline", "pop", "--test", test])
         #expect(r.code != 0 && r.err.contains("--train"))
+        // A test file that leaves nothing to evaluate is an error, not a table of zeros.
+        let good = dir + "/good.safetensors"
+        #expect(try trainSmall(good).code == 0)
+        try "SessionId\tItemId\tTime\n1\tnope1\t1\n1\tnope2\t2\n2\tnope3\t3\n".write(toFile: dir + "/foreign.tsv", atomically: true, encoding: .utf8)
+        r = try runGRU4Rec(["eval", good, "--test", dir + "/foreign.tsv"])
+        #expect(r.code != 0 && r.err.contains("foreign.tsv: no event to evaluate: 3 events were dropped"), "\(r.err)")
+        #expect(r.err.contains("hint: is this the test set"))
+        #expect(!r.out.contains("Recall@K"))
     }
 
     @Test("Ctrl-C writes a checkpoint; --resume gives the same model as an uninterrupted run")

@@ -134,6 +134,13 @@ struct Eval: ParsableCommand {
         let s: Scorer
         if let model = models.first { s = try loadModel(model, parallelism: parallelism) } else if let baseline, let train { s = try loadBaseline(baseline, train: train) } else { return }
         let data = try columns.load(test, catalog: s.catalog).data
+        if data.transitionCount == 0 {
+            // A table of zeros would read as a model that never gets anything right.
+            let why = data.droppedUnknownItems > 0
+                ? "\(data.droppedUnknownItems) events were dropped because \(s.name) does not know their items, and no session has two known clicks left"
+                : "no session has two clicks (an event is a click with a next click in the same session)"
+            throw CommandFailure(message: "\(test): no event to evaluate: \(why)\n  hint: is this the test set of the data \(s.name) was trained on?")
+        }
         if let ranks {
             // Fail before the evaluation, not after it.
             let folder = (ranks as NSString).deletingLastPathComponent
