@@ -144,6 +144,8 @@ struct CLITests {
         #expect(r.code != 0 && r.err.contains("foreign.tsv: no event to evaluate: 3 events were dropped"), "\(r.err)")
         #expect(r.err.contains("hint: is this the test set"))
         #expect(!r.out.contains("Recall@K"))
+        r = try runGRU4Rec(["eval", good, good, "--test", dir + "/foreign.tsv"])
+        #expect(r.code != 0 && r.err.contains("no event to evaluate: 3 events were dropped because good.safetensors or good.safetensors"), "\(r.err)")
     }
 
     @Test("Ctrl-C writes a checkpoint; --resume gives the same model as an uninterrupted run")

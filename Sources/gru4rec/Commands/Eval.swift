@@ -129,18 +129,22 @@ struct Eval: ParsableCommand {
         return result
     }
 
+    /// A test file that leaves nothing to evaluate is an error: a table of zeros would read
+    /// as a model that never gets anything right.
+    func requireEvents(_ data: SessionData, dropped: Int, model: String) throws {
+        guard data.transitionCount == 0 else { return }
+        let why = dropped > 0
+            ? "\(dropped) events were dropped because \(model) does not know their items, and no session has two known clicks left"
+            : "no session has two clicks (an event is a click with a next click in the same session)"
+        throw CommandFailure(message: "\(test): no event to evaluate: \(why)\n  hint: is this the test set of the data \(model) was trained on?")
+    }
+
     func evaluate() throws {
         let parallelism = threading.parallelism()
         let s: Scorer
         if let model = models.first { s = try loadModel(model, parallelism: parallelism) } else if let baseline, let train { s = try loadBaseline(baseline, train: train) } else { return }
         let data = try columns.load(test, catalog: s.catalog).data
-        if data.transitionCount == 0 {
-            // A table of zeros would read as a model that never gets anything right.
-            let why = data.droppedUnknownItems > 0
-                ? "\(data.droppedUnknownItems) events were dropped because \(s.name) does not know their items, and no session has two known clicks left"
-                : "no session has two clicks (an event is a click with a next click in the same session)"
-            throw CommandFailure(message: "\(test): no event to evaluate: \(why)\n  hint: is this the test set of the data \(s.name) was trained on?")
-        }
+        try requireEvents(data, dropped: data.droppedUnknownItems, model: s.name)
         if let ranks {
             // Fail before the evaluation, not after it.
             let folder = (ranks as NSString).deletingLastPathComponent
@@ -190,6 +194,7 @@ struct Eval: ParsableCommand {
         }
         let loaded = try columns.load(test, catalog: a.catalog).data
         let pair = shared.pair(loaded)
+        try requireEvents(pair.a, dropped: loaded.droppedUnknownItems + pair.dropped, model: "\(a.name) or \(b.name)")
         let dimensions = try dimensions()
         // One batch size for both, so the two passes produce the same events in the same order.
         let options = try options(items: max(a.catalog.count, b.catalog.count), records: true)
