@@ -33,6 +33,8 @@ final class RepeatWindows {
         var startFar: Bool?
         var endFar: Bool?
         var far: Bool { startFar == true || endFar == true }
+        /// Events per second (nil for a window of no time).
+        var rate: Double? { seconds > 0 ? Double(events) / seconds : nil }
     }
 
     private(set) var windows: [Window] = []
@@ -88,7 +90,7 @@ final class RepeatWindows {
     /// A repeat's figure: a few seconds of a slower machine (the host's other tenants)
     /// move the repeat's overall rate, but only the windows they touch.
     func medianRate(far: Bool) -> Double {
-        Bench.stat(windows.filter { $0.far == far && $0.seconds > 0 }.map { Double($0.events) / $0.seconds }).median
+        Bench.stat(windows.filter { $0.far == far }.compactMap(\.rate)).median
     }
 
     /// The near windows' events and seconds, and the far ones'.
@@ -115,8 +117,8 @@ struct PlacedRepeats {
     var near: [Double] = []
     /// Rates of the repeats that ran mostly with the CPUs far apart.
     var far: [Double] = []
-    /// Rates of the windows with the CPUs near, over all repeats, and of the far windows.
-    var nearWindowRates: [Double] = [], farWindowRates: [Double] = []
+    /// Rates of the windows with the CPUs near, over all repeats.
+    var nearWindowRates: [Double] = []
     /// Every round trip read, before, inside and after the repeats, in nanoseconds.
     var roundTrips: [Double] = []
     /// Windows, in all, and those set aside (far), with their seconds.
@@ -152,9 +154,7 @@ struct PlacedRepeats {
         windows.finish(after: after)
         attempts += 1
         roundTrips += [before].compactMap { $0?.roundTripNanoseconds } + windows.roundTrips + [after].compactMap { $0?.roundTripNanoseconds }
-        for w in windows.windows where w.seconds > 0 {
-            if w.far { farWindowRates.append(Double(w.events) / w.seconds) } else { nearWindowRates.append(Double(w.events) / w.seconds) }
-        }
+        nearWindowRates += windows.windows.filter { !$0.far }.compactMap(\.rate)
         let (near, far) = windows.split
         self.windows += windows.windows.count
         farWindows += windows.windows.filter(\.far).count
