@@ -9,7 +9,9 @@
 # that a slower spell of the machine falls on both. Prints each figure's median over the
 # runs of each side, the ratio after/before of the medians, and the range of the ratios
 # pair by pair. For events/s a ratio above 1 is faster; for the live click's latency,
-# below 1 is faster. The runs' JSON stays in .build-before/compare/.
+# below 1 is faster. The live click's time against a read of the same weights in the same
+# run (the figure that follows the code rather than the host's memory traffic) is compared
+# when both binaries print it. The runs' JSON stays in .build-before/compare/.
 #
 # Needs: git, swift, jq. A run takes about 20-40 s per binary on the demo data.
 set -euo pipefail
@@ -53,11 +55,13 @@ done
 figures() {
     jq -r '(.training[] | "\(.setting)\t\(.events_per_s.median)"),
            "evaluation events/s\t\(.evaluation.events_per_s.median)",
-           "live click, 100,000 items, p50 ms\t\(.live_step_ms.items_100000.p50)"' "$1"
+           "live click, 100,000 items, p50 ms\t\(.live_step_ms.items_100000.p50)",
+           "live click / read of Wy, 100,000 items\t\(.live_step_ms.items_100000.click_per_read // "n/a")"' "$1"
 }
 for i in $(seq 1 "$pairs"); do
     paste <(figures "$out/before-$i.json") <(figures "$out/after-$i.json" | cut -f2)
 done | awk -F'\t' '
+    $2 == "n/a" || $3 == "n/a" { next }
     { name[$1] = 1; n[$1]++; b[$1, n[$1]] = $2; a[$1, n[$1]] = $3; r[$1, n[$1]] = $3 / $2; if (!($1 in order)) order[$1] = ++rows; }
     function median(arr, key, count,    i, j, t, v) {
         for (i = 1; i <= count; i++) v[i] = arr[key, i]

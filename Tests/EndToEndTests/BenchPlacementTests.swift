@@ -180,3 +180,57 @@ import Testing
         #expect(HostActivity().line == nil)
     }
 }
+
+/// The live click's figures, and the read of Wy it is set against.
+@Suite struct LiveClickBurstsTests {
+    @Test func theClickPerReadIsTheMedianOfTheBurstsRatiosAndFarBurstsAreSetAside() {
+        var bursts = LiveClickBursts()
+        bursts.add(LiveClickBurst(near: [1, 2, 3], nearReads: [1, 1, 1]))  // p50 2, read 1: 2x
+        bursts.add(LiveClickBurst(near: [2, 4, 6], nearReads: [2, 2, 2]))  // p50 4, read 2: 2x
+        bursts.add(LiveClickBurst(far: [9, 9], roundTrips: [340, 350]))     // set aside
+        bursts.add(LiveClickBurst(near: [3, 3, 3], nearReads: [1, 1, 1]))  // p50 3, read 1: 3x
+        let f = bursts.figures
+        #expect(f.p50 == 3)
+        #expect(f.readP50 == 1)
+        // The median of the ratios (2, 2, 3), not the ratio of the medians (3 / 1).
+        #expect(f.perRead == 2)
+        #expect(f.setAside == 2)
+        #expect(bursts.roundTrips == [340, 350])
+    }
+
+    @Test func withoutReadsThereIsNoRatio() {
+        var bursts = LiveClickBursts()
+        bursts.add(LiveClickBurst(near: [1, 2, 3]))
+        #expect(bursts.figures.p50 == 2)
+        #expect(bursts.figures.readP50 == nil && bursts.figures.perRead == nil)
+    }
+
+    @Test func aBurstPairsOneReadOfWyWithEveryClick() throws {
+        let bench = try Bench.parse(["--threads", "2"])
+        let parallelism = Parallelism(threads: 2)
+        let model = try bench.syntheticModel(items: 5_000, hidden: 16)
+        let burst = bench.liveClicks(model, clicks: 250, pairedReads: true, parallelism: parallelism)
+        #expect(burst.near.count + burst.far.count == 250)
+        #expect(burst.nearReads.count == burst.near.count)
+        #expect(burst.nearReads.allSatisfy { $0 > 0 })
+        // Readings of the placement before the clicks and after each hundred.
+        #expect(burst.roundTrips.count <= 4)
+        let unpaired = bench.liveClicks(model, clicks: 30, parallelism: Parallelism.serial)
+        #expect(unpaired.near.count == 30 && unpaired.nearReads.isEmpty && unpaired.roundTrips.isEmpty)
+    }
+
+    @Test func aReadOfWyReadsEveryWeight() throws {
+        let model = try Bench.parse([]).syntheticModel(items: 1_000, hidden: 8)
+        for parallelism in [Parallelism.serial, Parallelism(threads: 2)] {
+            var read = WyRead(model, parallelism: parallelism)
+            #expect(read.count == 8_000)
+            #expect(read.megabytes == 0.032)
+            #expect(read.time() >= 0)
+            // Both halves, every weight: the sum of the whole matrix.
+            let whole = UnsafeBufferPointer(start: read.weights, count: read.count).reduce(Double(0)) { $0 + Double($1) }
+            let magnitude = UnsafeBufferPointer(start: read.weights, count: read.count).reduce(Double(0)) { $0 + Double(abs($1)) }
+            #expect(abs(Double(read.lastSum) - whole) <= 1e-5 * magnitude, "\(read.lastSum) against \(whole)")
+            #expect(read.lastSum != 0)
+        }
+    }
+}

@@ -18,6 +18,10 @@ struct Bench: ParsableCommand {
         for 100,000 items; parsing and model-load \
         speed; peak memory; and a scaling table. An event is one predicted next item.
 
+        A click at 100,000 items reads 40 MB of output weights, and its time follows the memory \
+        traffic of the host's other tenants: each such click is followed by a plain read of the same \
+        weights, and the click's time over the read's is the figure to compare between runs.
+
         With two threads the host's placement of the two CPUs is read throughout (see --near-wait): \
         what ran with them far apart is set aside, and a closing host: line says whether the run was \
         quiet (no far reading). Busy runs read lower even between near readings: compare quiet runs.
@@ -263,7 +267,7 @@ struct Bench: ParsableCommand {
                 }
                 if liveDemo.near.count + liveDemo.far.count < liveBursts {
                     liveDemo.add(liveClicks(model, clicks: clicksPerBurst, parallelism: parallelism))
-                    live100k.add(liveClicks(synthetic, clicks: clicksPerBurst, parallelism: parallelism))
+                    live100k.add(liveClicks(synthetic, clicks: clicksPerBurst, pairedReads: true, parallelism: parallelism))
                     ran = true
                 }
             }
@@ -315,11 +319,22 @@ struct Bench: ParsableCommand {
             if let line = evaluation.summary { say("      " + line) }
         }
         let (liveDemoFigures, live100kFigures) = (liveDemo.figures, live100k.figures)
-        report["live_step_ms"] = ["items_\(catalog.count)": ["p50": liveDemoFigures.p50, "p99": liveDemoFigures.p99, "far_clicks_set_aside": liveDemoFigures.setAside],
-                                  "items_100000": ["p50": live100kFigures.p50, "p99": live100kFigures.p99, "far_clicks_set_aside": live100kFigures.setAside],
+        func liveReport(_ f: LiveClickBursts.Figures) -> [String: Any] {
+            var r: [String: Any] = ["p50": f.p50, "p99": f.p99, "far_clicks_set_aside": f.setAside]
+            if let read = f.readP50, let perRead = f.perRead { r["read_wy_p50"] = read; r["click_per_read"] = perRead }
+            return r
+        }
+        report["live_step_ms"] = ["items_\(catalog.count)": liveReport(liveDemoFigures), "items_100000": liveReport(live100kFigures),
                                   "bursts": liveBursts, "clicks_per_burst": clicksPerBurst]
         say(String(format: "live click (GRU step + all scores + top-10; p50 the median of %d bursts of %d clicks taking turns with the training rows): %d items p50 %.3f ms p99 %.3f ms; 100,000 items p50 %.3f ms p99 %.3f ms",
                    liveBursts, clicksPerBurst, catalog.count, liveDemoFigures.p50, liveDemoFigures.p99, live100kFigures.p50, live100kFigures.p99))
+        // At 100,000 items the click against a read of the same Wy after each click: the
+        // times follow the host's memory traffic, their ratio the code. (At the data's size
+        // Wy stays in the cache and the click is the GRU step's arithmetic.)
+        if let read = live100kFigures.readP50, let perRead = live100kFigures.perRead {
+            say(String(format: "      100,000 items against a read of their Wy after each click (%.0f MB, the same two threads): read p50 %.3f ms, the click %.3fx the read (the median of the bursts' ratios; compare this between runs: the times follow the host's memory traffic)",
+                       WyRead(synthetic, parallelism: parallelism).megabytes, read, perRead))
+        }
         if liveDemoFigures.setAside + live100kFigures.setAside > 0 {
             say("      placement: \(liveDemoFigures.setAside) and \(live100kFigures.setAside) of \(liveBursts * clicksPerBurst) clicks set aside with the CPUs far apart (read every 100 clicks)")
         }
@@ -392,72 +407,6 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// Live clicks' latencies (ms): `clicks` clicks of one GRU step and the top-10, from all
-    /// scores or, with a `scorer`, screened (``ScreenedScorer``: the same list), a session
-    /// reset every 20 clicks (the same items every call). With two threads the CPUs'
-    /// placement is read every 100 clicks (outside the timed clicks): the clicks of a
-    /// hundred with a far reading at either end are returned apart, as `far`.
-    func liveClicks(_ model: GRU4RecModel, clicks: Int, scorer: ScreenedScorer? = nil,
-                    parallelism: Parallelism) -> (near: [Double], far: [Double], roundTrips: [Double]) {
-        let live = LiveSession(model: model, parallelism: parallelism, scorer: scorer)
-        let probe = placementProbe(parallelism)
-        var near: [Double] = [], far: [Double] = [], window: [Double] = [], roundTrips: [Double] = []
-        func read() -> Bool {
-            guard let reading = probe?.measure() else { return false }
-            roundTrips.append(reading.roundTripNanoseconds)
-            return reading.isFar
-        }
-        var startFar = read()
-        var rng = SeededGenerator(seed: 9)
-        for k in 0..<clicks {
-            if k % 20 == 0 { live.reset() }
-            let item = rng.nextInt(below: model.itemCount)
-            let t = nowNanoseconds()
-            live.feed(item)
-            _ = live.topK(10)
-            window.append(Double(nowNanoseconds() - t) / 1e6)
-            if window.count == 100 || k == clicks - 1 {
-                let endFar = read()
-                if startFar || endFar { far += window } else { near += window }
-                startFar = endFar
-                window = []
-            }
-        }
-        return (near, far, roundTrips)
-    }
-
-    /// A live click's latency in one go (p50, p99 in ms; the clicks set aside with the CPUs far).
-    func liveLatency(_ model: GRU4RecModel, clicks: Int, scorer: ScreenedScorer? = nil,
-                     parallelism: Parallelism) -> (p50: Double, p99: Double, setAside: Int) {
-        var bursts = LiveClickBursts()
-        bursts.add(liveClicks(model, clicks: clicks, scorer: scorer, parallelism: parallelism))
-        return bursts.figures
-    }
-
-    /// Live-click latencies gathered in bursts of the same clicks, spread over a run (they
-    /// take turns with the training rows): the p50 is the median of the bursts' p50s, so
-    /// that a slower spell of the machine (other tenants' memory traffic: a click at 100,000
-    /// items reads 40 MB) moves one burst rather than the figure; the p99 is over all clicks
-    /// kept. Clicks read with the CPUs far apart are set aside (kept only when no burst had
-    /// a near click).
-    struct LiveClickBursts {
-        var near: [[Double]] = [], far: [[Double]] = []
-        var setAside = 0
-        /// The placement readings taken between the clicks, in nanoseconds.
-        var roundTrips: [Double] = []
-
-        mutating func add(_ clicks: (near: [Double], far: [Double], roundTrips: [Double])) {
-            if !clicks.near.isEmpty { near.append(clicks.near) } else { far.append(clicks.far) }
-            setAside += clicks.far.count
-            roundTrips += clicks.roundTrips
-        }
-
-        var figures: (p50: Double, p99: Double, setAside: Int) {
-            let bursts = near.isEmpty ? far : near
-            return (Bench.stat(bursts.map { Bench.p50p99($0).0 }).median, Bench.p50p99(bursts.flatMap { $0 }).1, near.isEmpty ? 0 : setAside)
-        }
-    }
-
     /// The figures of one catalog size on seeded synthetic sessions (``SyntheticCatalog``),
     /// XE settings: training events/s and peak memory against the model's parameters and
     /// optimizer state, evaluation events/s, model load, shell start, a click, a catalog
@@ -526,8 +475,8 @@ struct Bench: ParsableCommand {
 
         // The floor of a click: reading the output weights (both cores, a streaming read).
         let wyBytes = Double(reloaded.itemCount * reloaded.outputSize * 4)
-        let readMs = streamReadMs(reloaded.parameters["Wy.weight"], count: reloaded.itemCount * reloaded.outputSize,
-                                  parallelism: parallelism)
+        var wyRead = WyRead(reloaded, parallelism: parallelism)
+        let readMs = wyRead.median(of: 9)
         report["stream_read_wy_ms"] = readMs
         report["memory_bandwidth_gb_per_s"] = wyBytes / readMs / 1e6
         say(String(format: "memory bandwidth: a streaming read of Wy (%.0f MB, 2 threads) takes %.2f ms (median of 9): %.1f GB/s; the 4-bit copy is an eighth of it",
@@ -585,29 +534,6 @@ struct Bench: ParsableCommand {
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
         }
-    }
-
-    /// Median time (ms) of reading `count` floats once, in two halves on both threads
-    /// (a sum, so nothing is skipped): the memory bandwidth a full scoring pass gets.
-    func streamReadMs(_ p: UnsafePointer<Float>, count: Int, parallelism: Parallelism) -> Double {
-        var times: [Double] = []
-        var sink: Float = 0
-        for _ in 0..<9 {
-            var sums: [Float] = [0, 0]
-            let t = nowNanoseconds()
-            sums.withUnsafeMutableBufferPointer { out in
-                guard let o = out.baseAddress else { return }
-                parallelism.run { part in
-                    let r = Parallelism.half(count, part: part, align: 16)
-                    o[part] = g4r_stream_sum(p + r.lowerBound, r.count)
-                }
-            }
-            times.append(Double(nowNanoseconds() - t) / 1e6)
-            sink += sums[0] + sums[1]
-        }
-        if sink.isNaN { print("", terminator: "") }
-        times.sort()
-        return times[times.count / 2]
     }
 
     /// Loads the model at `path` and opens the shell's state on it with its first 120x40
