@@ -219,7 +219,8 @@ struct PlacedRepeats {
 /// no reading was far is quiet. In the runs where the host moved the two CPUs apart at
 /// times, the figures read lower even in the windows kept, by up to 15% (BPR-max and
 /// evaluation; the live click's latency up to 40% higher: the host was busy in other
-/// ways too), so only quiet runs are comparable with one another.
+/// ways too), so only quiet runs are comparable with one another. (The live click's ratio
+/// to a read of the same weights, ``LiveClickBursts``, held within ±2.2% in busy runs too.)
 struct HostActivity {
     var readings = 0, far = 0
 
@@ -235,7 +236,7 @@ struct HostActivity {
         guard readings > 0 else { return nil }
         return quiet
             ? "host: the CPUs read near at all \(readings) placement readings of this run: a quiet run, comparable with other quiet runs"
-            : "host: the CPUs read far at \(far) of \(readings) placement readings: the host was busy during this run, and even the windows kept may read up to 15% low (BPR-max, evaluation; the live click up to 40% slow); to compare with another run, run again until one reads quiet"
+            : "host: the CPUs read far at \(far) of \(readings) placement readings: the host was busy during this run, and even the windows kept may read up to 15% low (BPR-max, evaluation; the live click up to 40% slow, while its ratio to the read of Wy holds); to compare with another run, run again until one reads quiet"
     }
 
     var report: [String: Any] { ["readings": readings, "far_readings": far, "quiet": quiet] }
