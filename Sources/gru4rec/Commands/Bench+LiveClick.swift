@@ -18,7 +18,8 @@ struct WyRead {
         self.parallelism = parallelism
     }
 
-    var megabytes: Double { Double(count * 4) / 1e6 }
+    var bytes: Int { count * MemoryLayout<Float>.size }
+    var megabytes: Double { Double(bytes) / 1e6 }
 
     /// One read's time in milliseconds.
     mutating func time() -> Double {

@@ -474,9 +474,8 @@ struct Bench: ParsableCommand {
         var state = opening.state
 
         // The floor of a click: reading the output weights (both cores, a streaming read).
-        let wyBytes = Double(reloaded.itemCount * reloaded.outputSize * 4)
         var wyRead = WyRead(reloaded, parallelism: parallelism)
-        let readMs = wyRead.median(of: 9)
+        let readMs = wyRead.median(of: 9), wyBytes = Double(wyRead.bytes)
         report["stream_read_wy_ms"] = readMs
         report["memory_bandwidth_gb_per_s"] = wyBytes / readMs / 1e6
         say(String(format: "memory bandwidth: a streaming read of Wy (%.0f MB, 2 threads) takes %.2f ms (median of 9): %.1f GB/s; the 4-bit copy is an eighth of it",
