@@ -119,7 +119,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["gru4rec", "GRU4Rec", "GRU4RecTestSupport"],
+            dependencies: ["gru4rec", "GRU4Rec", "GRU4RecTestSupport",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["Python"]
         ),
         .testTarget(

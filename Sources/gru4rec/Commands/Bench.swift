@@ -27,7 +27,8 @@ struct Bench: ParsableCommand {
         quiet (no far reading). Busy runs read lower even between near readings: compare quiet runs.
 
         Example:
-          gru4rec bench --data ../shared/datasets/rsc15-100k/yoochoose-clicks-100k_train_full.txt \\
+          gru4rec bench \\
+            --data ../shared/datasets/rsc15-100k/yoochoose-clicks-100k_train_full.txt \\
             --test ../shared/datasets/rsc15-100k/yoochoose-clicks-100k_test.txt
         """)
 
@@ -49,6 +50,12 @@ struct Bench: ParsableCommand {
                                discussion: "The placement (a cache line's round trip between the two threads) is read before and after each repeat and every 20 mini-batches inside it; the windows read far are set aside, a repeat mostly far is run again, and both are printed under the row.")) var nearWait = 30.0
     @OptionGroup var threading: ThreadOptions
     @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if repeats < 1 { throw ValidationError("--repeats takes 1 or more runs of each figure, got \(repeats)") }
+        if steps < 0 { throw ValidationError("--steps takes a number of mini-batches, or 0 for one whole epoch, got \(steps)") }
+        if !(nearWait >= 0 && nearWait.isFinite) { throw ValidationError("--near-wait takes seconds, 0 (do not wait) or more, got \(nearWait)") }
+    }
 
     func run() throws {
         try reportingErrors { try bench() }

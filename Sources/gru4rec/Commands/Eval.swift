@@ -24,11 +24,15 @@ struct Eval: ParsableCommand {
         bootstrap over sessions, and the share of events where B ranks the target better/worse/equal.
 
         Examples:
-          gru4rec eval model.safetensors --test test.tsv --cutoffs 1,5,10,20 --mode conservative
-          gru4rec eval model.safetensors --test test.tsv --by length,popularity --ranks ranks.tsv --ranks-topk 5
+          gru4rec eval model.safetensors --test test.tsv --cutoffs 1,5,10,20 \\
+            --mode conservative
+          gru4rec eval model.safetensors --test test.tsv --by length,popularity \\
+            --ranks ranks.tsv --ranks-topk 5
           gru4rec eval --baseline item-knn --train train.tsv --test test.tsv --json
-          gru4rec eval a.safetensors b.safetensors --test test.tsv --bootstrap 1000 --seed 1
-          gru4rec eval model.safetensors --baseline pop --train train.tsv --test test.tsv
+          gru4rec eval a.safetensors b.safetensors --test test.tsv \\
+            --bootstrap 1000 --seed 1
+          gru4rec eval model.safetensors --baseline pop --train train.tsv \\
+            --test test.tsv
         """)
 
     @Argument(help: "The model (.safetensors); two models to compare (A then B); none with --baseline alone.") var models: [String] = []

@@ -16,8 +16,10 @@ struct Recommend: ParsableCommand {
 
         Examples:
           gru4rec recommend model.safetensors --session 214536502,214536506 -k 5
-          gru4rec recommend demo-data/model.safetensors --session 85123A,22423 --exclude-seen
-          gru4rec recommend model.safetensors --sessions test.tsv --output recs.tsv -k 20
+          gru4rec recommend demo-data/model.safetensors --session 85123A,22423 \\
+            --exclude-seen
+          gru4rec recommend model.safetensors --sessions test.tsv --output recs.tsv \\
+            -k 20
         """)
 
     @Argument(help: "The model (.safetensors).") var model: String

@@ -20,7 +20,8 @@ struct Train: ParsableCommand {
         Example (the reference's RSC15 cross-entropy settings):
           gru4rec train train.tsv --output model.safetensors --valid valid.tsv \\
             --loss cross-entropy --layers 100 --batch-size 32 --dropout-p-hidden 0.4 \\
-            --learning-rate 0.2 --momentum 0.2 --n-sample 2048 --sample-alpha 0.5 --logq 1 --epochs 10
+            --learning-rate 0.2 --momentum 0.2 --n-sample 2048 --sample-alpha 0.5 \\
+            --logq 1 --epochs 10
         """)
 
     @Argument(help: "Training sessions (TSV, optionally gzip-compressed).") var train: String
