@@ -73,6 +73,29 @@ struct ShellScriptCLITests {
         #expect(!r.err.contains("SUBCOMMANDS"))
     }
 
+    @Test func theModelCanBeGivenAsAnArgumentLikeEveryOtherCommand() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let empty = try script("")
+        let demo = try #require(Self.demoModel, "demo-data/model.safetensors is in the checkout")
+        let r = try run(["shell", demo, "--script", empty, "--width", "80", "--height", "24", "--preload", "0"], in: dir)
+        #expect(r.code == 0, "\(r.err)")
+        #expect(r.out.contains("model · 3,454 items"))
+        // The argument is the model opened: a missing one is named, not the demo opened instead.
+        let missing = try run(["shell", dir + "/nosuch.safetensors", "--script", empty], in: dir)
+        #expect(missing.code != 0)
+        #expect(missing.err.contains("nosuch.safetensors"), "\(missing.err)")
+        let both = try run(["shell", demo, "--model", dir + "/other.safetensors", "--script", empty], in: dir)
+        #expect(both.code == 64)
+        #expect(both.err.contains("two models to open"), "\(both.err)")
+    }
+
+    /// The checkout's demo model, by absolute path.
+    static var demoModel: String? {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("demo-data/model.safetensors").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
     @Test func theDemoIsFoundFromAnyDirectory() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let empty = try script("")

@@ -34,10 +34,12 @@ struct ShellSubcommand: ParsableCommand {
 
         Examples:
           gru4rec shell
-          gru4rec shell --model model.safetensors --items items.tsv --sessions test.tsv
+          gru4rec shell model.safetensors --items items.tsv --sessions test.tsv
           printf 'replay next\\nstep\\nstep\\n' | gru4rec shell --width 100 --height 30
         """)
 
+    @Argument(help: ArgumentHelp("The model to open, as with --model (the other commands take their model this way).", valueName: "model"))
+    var modelArgument: String?
     @Option(help: "The model to open (default: the demo model, demo-data/model.safetensors, looked for in the current directory and beside the gru4rec executable's checkout).") var model: String?
     @Option(help: "Item names: TSV with ItemId and Name columns (default: items.tsv beside the model).") var items: String?
     @Option(help: "Sessions to replay: a session TSV (default: test.tsv.gz or test.tsv beside the model, if present).") var sessions: String?
@@ -81,6 +83,9 @@ struct ShellSubcommand: ParsableCommand {
 
     /// Screen sizes and preloaded steps are capped before anything is allocated from them.
     func validate() throws {
+        if let modelArgument, let model, modelArgument != model {
+            throw ValidationError("two models to open: \(modelArgument) and --model \(model); give one (a second model to compare goes to --compare)")
+        }
         guard (20...1000).contains(width), (5...1000).contains(height) else {
             throw ValidationError("--width takes 20...1000 and --height 5...1000 (got \(width) x \(height))")
         }
@@ -116,7 +121,7 @@ struct ShellSubcommand: ParsableCommand {
     func runShell() throws {
         let demo = FileManager.default.fileExists(atPath: Self.demoModelPath)
             ? Self.demoModelPath : Self.demoModel(above: Self.executablePath)
-        guard let modelPath = model ?? demo else {
+        guard let modelPath = modelArgument ?? model ?? demo else {
             throw CommandFailure(message: """
                 no model given, and the demo model (demo-data/model.safetensors) is neither in the current directory nor beside \
                 the gru4rec executable's checkout
