@@ -61,6 +61,9 @@ struct Bench: ParsableCommand {
         try reportingErrors { try bench() }
     }
 
+    /// A line of the table (nothing with --json, which prints the report at the end).
+    func say(_ s: String) { if !json { print(s) } }
+
     struct Stat: Codable { var median: Double; var min: Double; var max: Double }
     static func stat(_ xs: [Double]) -> Stat {
         let s = xs.sorted()
@@ -191,14 +194,12 @@ struct Bench: ParsableCommand {
             throw CommandFailure(message: "no data: give --data FILE (the demo data or ../shared/datasets are not here)")
         }
         var report: [String: Any] = [:]
-        var lines: [String] = []
-        func say(_ s: String) { lines.append(s); if !json { print(s) } }
         let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(parallelism.threads) thread(s), \(BLASSettings.library) with \(BLASSettings.threads) thread(s)"
         report["machine"] = machine
         say("machine: \(machine)")
 
         // Loading.
-        var t0 = nowNanoseconds()
+        let t0 = nowNanoseconds()
         let loaded = try SessionData.load(path: trainPath, catalog: nil)
         let parseSeconds = Double(nowNanoseconds() - t0) / 1e9
         let (train, catalog) = loaded
@@ -350,61 +351,9 @@ struct Bench: ParsableCommand {
         report["host"] = host.report
         if let line = host.line { say(line) }
 
-        // Explaining a suggestion after a 20-click session: score split, leave-one-click-out.
-        let explainDemo = explainLatency(model, runs: 200, parallelism: parallelism),
-            explain100k = explainLatency(synthetic, runs: 30, parallelism: parallelism)
-        report["explain_ms"] = ["items_\(catalog.count)": ["p50": explainDemo.0, "p99": explainDemo.1],
-                                "items_100000": ["p50": explain100k.0, "p99": explain100k.1]]
-        say(String(format: "explain a suggestion after 20 clicks (score split + leave-one-click-out): %d items p50 %.3f ms p99 %.3f ms; 100,000 items p50 %.3f ms p99 %.3f ms",
-                   catalog.count, explainDemo.0, explainDemo.1, explain100k.0, explain100k.1))
-        // The shell's `explain` end to end (explanation, neighbours by Wy and E, message) after 20 clicks.
-        let shellDemo = shellExplainLatency(model, runs: 100, parallelism: parallelism),
-            shell100k = shellExplainLatency(synthetic, runs: 10, parallelism: parallelism)
-        report["shell_explain_ms"] = ["items_\(catalog.count)": ["first": shellDemo.0, "p50": shellDemo.1, "p99": shellDemo.2],
-                                      "items_100000": ["first": shell100k.0, "p50": shell100k.1, "p99": shell100k.2]]
-        say(String(format: "shell explain command after 20 clicks (+ neighbours): %d items first %.3f ms p50 %.3f ms p99 %.3f ms; 100,000 items first %.3f ms p50 %.3f ms p99 %.3f ms",
-                   catalog.count, shellDemo.0, shellDemo.1, shellDemo.2, shell100k.0, shell100k.1, shell100k.2))
+        try interactiveFigures(model, synthetic: synthetic, parallelism: parallelism, into: &report)
 
-        // A click in the shell (update: GRU step, scores, top-k, bookkeeping) and one frame, off-screen.
-        let frame = shellClickAndFrame(model, parallelism: parallelism)
-        report["shell_ms"] = frame.report
-        say(frame.line(items: catalog.count))
-        // A click while an item is explained and one tracked: the Explain view open, and the Session view open.
-        let clickDemo = shellClickWhileExplaining(model, runs: 60, parallelism: parallelism),
-            click100k = shellClickWhileExplaining(synthetic, runs: 10, parallelism: parallelism)
-        report["shell_click_explained_ms"] = ["items_\(catalog.count)": Self.shellClickReport(clickDemo), "items_100000": Self.shellClickReport(click100k)]
-        say(Self.shellClickLine(items: catalog.count, clickDemo))
-        say(Self.shellClickLine(items: 100_000, click100k))
-
-        // Model load time.
-        let tmp = NSTemporaryDirectory() + "gru4rec-bench-\(getpid()).safetensors"
-        try synthetic.save(to: tmp)
-        t0 = nowNanoseconds()
-        _ = try GRU4RecModel.load(from: tmp)
-        let loadMs = Double(nowNanoseconds() - t0) / 1e6
-        try? FileManager.default.removeItem(atPath: tmp)
-        report["model_load_ms_100k_items"] = loadMs
-        say(String(format: "model load (100,000 items x 100 units, %.0f MB): %.1f ms", Double(synthetic.parameters.count * 4) / 1e6, loadMs))
-
-        // Scaling.
-        if !noScaling {
-            say("")
-            say("scaling (XE, events/s, \(max(steps / 2, 100)) mini-batches, 1 run each):")
-            var scaling: [[String: Any]] = []
-            func row(_ label: String, _ hp: Hyperparameters, _ d: SessionData, _ c: ItemCatalog) throws {
-                let s = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100), probed: false, parallelism: parallelism)
-                scaling.append(["setting": label, "events_per_s": s.median])
-                say(String(format: "  %@ %9.0f", label.padding(toLength: 34, withPad: " ", startingAt: 0) as NSString, s.median))
-            }
-            for b in [32, 64, 128, 256] { var h = xe; h.batchSize = b; try row("batch \(b)", h, train, catalog) }
-            for l in [50, 100, 200, 480] { var h = xe; h.layers = [l]; try row("layers [\(l)]", h, train, catalog) }
-            for s in [512, 1024, 2048, 4096] { var h = xe; h.nSample = s; try row("n_sample \(s)", h, train, catalog) }
-            for items in [1_000, 10_000, 100_000] {
-                let (d, c) = syntheticData(items: items, events: 60_000)
-                try row("catalog \(items) items (synthetic)", xe, d, c)
-            }
-            report["scaling"] = scaling
-        }
+        if !noScaling { report["scaling"] = try scalingTable(xe, train, catalog, parallelism: parallelism) }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         report["peak_rss_mb"] = Double(usage.ru_maxrss) / 1024
@@ -412,6 +361,68 @@ struct Bench: ParsableCommand {
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
         }
+    }
+
+    /// The interactive figures after the live clicks, on the data's model and the synthetic one
+    /// of 100,000 items: explaining a suggestion (the core's, and the shell's command), a shell
+    /// click with its frame, a click while an item is explained, and the model's load.
+    func interactiveFigures(_ model: GRU4RecModel, synthetic: GRU4RecModel, parallelism: Parallelism, into report: inout [String: Any]) throws {
+        // Explaining a suggestion after a 20-click session: score split, leave-one-click-out.
+        let explainDemo = explainLatency(model, runs: 200, parallelism: parallelism),
+            explain100k = explainLatency(synthetic, runs: 30, parallelism: parallelism)
+        report["explain_ms"] = ["items_\(model.itemCount)": ["p50": explainDemo.0, "p99": explainDemo.1],
+                                "items_100000": ["p50": explain100k.0, "p99": explain100k.1]]
+        say(String(format: "explain a suggestion after 20 clicks (score split + leave-one-click-out): %d items p50 %.3f ms p99 %.3f ms; 100,000 items p50 %.3f ms p99 %.3f ms",
+                   model.itemCount, explainDemo.0, explainDemo.1, explain100k.0, explain100k.1))
+        // The shell's `explain` end to end (explanation, neighbours by Wy and E, message) after 20 clicks.
+        let shellDemo = shellExplainLatency(model, runs: 100, parallelism: parallelism),
+            shell100k = shellExplainLatency(synthetic, runs: 10, parallelism: parallelism)
+        report["shell_explain_ms"] = ["items_\(model.itemCount)": ["first": shellDemo.0, "p50": shellDemo.1, "p99": shellDemo.2],
+                                      "items_100000": ["first": shell100k.0, "p50": shell100k.1, "p99": shell100k.2]]
+        say(String(format: "shell explain command after 20 clicks (+ neighbours): %d items first %.3f ms p50 %.3f ms p99 %.3f ms; 100,000 items first %.3f ms p50 %.3f ms p99 %.3f ms",
+                   model.itemCount, shellDemo.0, shellDemo.1, shellDemo.2, shell100k.0, shell100k.1, shell100k.2))
+
+        // A click in the shell (update: GRU step, scores, top-k, bookkeeping) and one frame, off-screen.
+        let frame = shellClickAndFrame(model, parallelism: parallelism)
+        report["shell_ms"] = frame.report
+        say(frame.line(items: model.itemCount))
+        // A click while an item is explained and one tracked: the Explain view open, and the Session view open.
+        let clickDemo = shellClickWhileExplaining(model, runs: 60, parallelism: parallelism),
+            click100k = shellClickWhileExplaining(synthetic, runs: 10, parallelism: parallelism)
+        report["shell_click_explained_ms"] = ["items_\(model.itemCount)": Self.shellClickReport(clickDemo), "items_100000": Self.shellClickReport(click100k)]
+        say(Self.shellClickLine(items: model.itemCount, clickDemo))
+        say(Self.shellClickLine(items: 100_000, click100k))
+
+        // Model load time.
+        let tmp = NSTemporaryDirectory() + "gru4rec-bench-\(getpid()).safetensors"
+        try synthetic.save(to: tmp)
+        let t0 = nowNanoseconds()
+        _ = try GRU4RecModel.load(from: tmp)
+        let loadMs = Double(nowNanoseconds() - t0) / 1e6
+        try? FileManager.default.removeItem(atPath: tmp)
+        report["model_load_ms_100k_items"] = loadMs
+        say(String(format: "model load (100,000 items x 100 units, %.0f MB): %.1f ms", Double(synthetic.parameters.count * 4) / 1e6, loadMs))
+    }
+
+    /// The scaling table: XE training events/s (one run each) against batch size, layer size,
+    /// n_sample and synthetic catalog size.
+    func scalingTable(_ xe: Hyperparameters, _ train: SessionData, _ catalog: ItemCatalog, parallelism: Parallelism) throws -> [[String: Any]] {
+        say("")
+        say("scaling (XE, events/s, \(max(steps / 2, 100)) mini-batches, 1 run each):")
+        var scaling: [[String: Any]] = []
+        func row(_ label: String, _ hp: Hyperparameters, _ d: SessionData, _ c: ItemCatalog) throws {
+            let s = try throughput(hp, d, c, repeats: 1, steps: max(steps / 2, 100), probed: false, parallelism: parallelism)
+            scaling.append(["setting": label, "events_per_s": s.median])
+            say(String(format: "  %@ %9.0f", label.padding(toLength: 34, withPad: " ", startingAt: 0) as NSString, s.median))
+        }
+        for b in [32, 64, 128, 256] { var h = xe; h.batchSize = b; try row("batch \(b)", h, train, catalog) }
+        for l in [50, 100, 200, 480] { var h = xe; h.layers = [l]; try row("layers [\(l)]", h, train, catalog) }
+        for s in [512, 1024, 2048, 4096] { var h = xe; h.nSample = s; try row("n_sample \(s)", h, train, catalog) }
+        for items in [1_000, 10_000, 100_000] {
+            let (d, c) = syntheticData(items: items, events: 60_000)
+            try row("catalog \(items) items (synthetic)", xe, d, c)
+        }
+        return scaling
     }
 
     /// The figures of one catalog size on seeded synthetic sessions (``SyntheticCatalog``),
@@ -422,7 +433,6 @@ struct Bench: ParsableCommand {
         guard (100...50_000_000).contains(items) else { throw ValidationError("--synthetic-items takes 100 to 50,000,000, got \(items)") }
         if loadOnly { return try scaleLoad(items: items, parallelism: parallelism) }
         var report: [String: Any] = ["items": items]
-        func say(_ s: String) { if !json { print(s) } }
         // The machine is shared: its load average beside the figures.
         let load = { ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ") }
         report["load_average_start"] = load()
